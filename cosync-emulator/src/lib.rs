@@ -1,0 +1,1 @@
+//! A local CoSync Auth server (work in progress).

@@ -296,7 +296,13 @@ impl DecodedToken {
         };
         let header_map = decode_object(header, Segment::Header)?;
         let claims = decode_object(payload, Segment::Payload)?;
-        let signature_bytes = decode_segment(signature, Segment::Signature)?;
+        // An empty signature is left for the algorithm check to explain (`alg: none` tokens
+        // end with a dot).
+        let signature_bytes = if signature.is_empty() {
+            Vec::new()
+        } else {
+            decode_segment(signature, Segment::Signature)?
+        };
         Ok(DecodedToken {
             header: header_map,
             claims,
@@ -447,6 +453,11 @@ impl AppToken {
     /// Checks an already decoded token.
     pub fn from_decoded(decoded: &DecodedToken) -> Result<Self, TokenError> {
         decoded.require_rs256()?;
+        if decoded.signature().is_empty() {
+            return Err(TokenError::EmptySegment {
+                segment: Segment::Signature,
+            });
+        }
         match decoded.kind() {
             TokenKind::App => {}
             kind => return Err(TokenError::WrongKind { kind }),
@@ -690,6 +701,16 @@ mod tests {
                 position: 4,
                 found: "a space".into()
             })
+        );
+        assert_eq!(
+            AppToken::parse(&format!("{}.{}.", b64(RS), b64(APP))),
+            Err(TokenError::EmptySegment {
+                segment: Segment::Signature
+            })
+        );
+        assert_eq!(
+            AppToken::parse(&format!("{}.{}.", b64(r#"{"alg":"none"}"#), b64(APP))),
+            Err(TokenError::AlgorithmNone)
         );
         assert_eq!(
             AppToken::parse(&format!("{}..sig", b64(RS))),

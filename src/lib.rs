@@ -29,8 +29,8 @@
 
 pub use cosync_runtime::token;
 pub use cosync_runtime::{
-    AddressError, AppToken, Config, Fingerprint, KeyError, KeyFormat, PublicKey,
-    RealmAppIdError, RestAddress, TokenError, TokenKind,
+    AddressError, AppToken, Config, Fingerprint, KeyError, KeyFormat, PublicKey, RealmAppIdError,
+    RestAddress, TokenError, TokenKind,
 };
 
 /// Reads `cosync.toml`, verifies it, and expands to typed constants.

@@ -9,7 +9,10 @@ use cosync_test_support::fixtures::{BUILD_TIME, ENV_TOKEN_VAR};
 use cosync_test_support::{mint, workspace_root};
 
 #[test]
-#[allow(unsafe_code, reason = "set_var is unsafe only with concurrent readers; see SAFETY")]
+#[allow(
+    unsafe_code,
+    reason = "set_var is unsafe only with concurrent readers; see SAFETY"
+)]
 fn ui() {
     let fixtures = workspace_root().join("tests/fixtures");
     // SAFETY: this test binary has a single test, so no other thread reads the environment

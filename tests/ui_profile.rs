@@ -5,7 +5,10 @@ use cosync_test_support::fixtures::BUILD_TIME;
 use cosync_test_support::workspace_root;
 
 #[test]
-#[allow(unsafe_code, reason = "set_var is unsafe only with concurrent readers; see SAFETY")]
+#[allow(
+    unsafe_code,
+    reason = "set_var is unsafe only with concurrent readers; see SAFETY"
+)]
 fn ui_profile() {
     let fixtures = workspace_root().join("tests/fixtures");
     // SAFETY: this test binary has a single test, so no other thread reads the environment

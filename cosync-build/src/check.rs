@@ -21,8 +21,14 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
         .map(|f| cx.sources.get(f).name.clone())
         .unwrap_or_else(|| "cosync.toml".to_owned());
     for (key, what) in [
-        (Key::AppToken, "the App Token from the CoSync Portal's Keys tab"),
-        (Key::PublicKey, "the Realm Public Key from the CoSync Portal's Keys tab (PEM or raw)"),
+        (
+            Key::AppToken,
+            "the App Token from the CoSync Portal's Keys tab",
+        ),
+        (
+            Key::PublicKey,
+            "the Realm Public Key from the CoSync Portal's Keys tab (PEM or raw)",
+        ),
     ] {
         if !settings.key_spans.contains_key(&key) {
             cx.push(
@@ -108,7 +114,15 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
     };
 
     if let (Some((token, decoded, value)), Some(signer)) = (&token, &signer) {
-        check_signature(cx, settings, value, token, decoded, signer, rest_address.as_ref());
+        check_signature(
+            cx,
+            settings,
+            value,
+            token,
+            decoded,
+            signer,
+            rest_address.as_ref(),
+        );
     }
 
     if cx
@@ -155,8 +169,11 @@ fn text_of<'v>(cx: &mut Context<'_>, key: Key, value: &'v Value) -> Option<&'v s
         Content::Text(text) => Some(text),
         Content::Bytes(_) => {
             cx.push(
-                Diagnostic::error(format!("`{}` must be text", key.name()))
-                    .at(value.origin.span.clone(), "this file is not UTF-8", Show::Text),
+                Diagnostic::error(format!("`{}` must be text", key.name())).at(
+                    value.origin.span.clone(),
+                    "this file is not UTF-8",
+                    Show::Text,
+                ),
             );
             None
         }
@@ -179,7 +196,8 @@ fn from_where(value: &Value, label: impl Into<String>) -> String {
 fn check_rest_address(cx: &mut Context<'_>, settings: &Settings) -> Option<RestAddress> {
     let Some(value) = settings.values.get(&Key::RestAddress) else {
         // Set but unresolvable (already reported), or not set at all: the sandbox default.
-        return (!settings.key_spans.contains_key(&Key::RestAddress)).then_some(RestAddress::SANDBOX);
+        return (!settings.key_spans.contains_key(&Key::RestAddress))
+            .then_some(RestAddress::SANDBOX);
     };
     let text = text_of(cx, Key::RestAddress, value)?;
     match RestAddress::parse(text) {
@@ -242,7 +260,11 @@ fn check_key(cx: &mut Context<'_>, key: Key, value: &Value) -> Option<(PublicKey
     let (headline, help) = key_problem(key, &error);
     cx.push(
         Diagnostic::error(format!("`{}` {headline}", key.name()))
-            .at(value_span(value), from_where(value, error.to_string()), Show::Text)
+            .at(
+                value_span(value),
+                from_where(value, error.to_string()),
+                Show::Text,
+            )
             .help(help),
     );
     None
@@ -253,7 +275,9 @@ fn key_problem(key: Key, error: &KeyError) -> (&'static str, String) {
         Key::AppTokenKey => {
             "give the CoSync Auth server's public key (config/publickey.pem), as PEM or raw"
         }
-        _ => "copy the Realm Public Key again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Key\")",
+        _ => {
+            "copy the Realm Public Key again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Key\")"
+        }
     };
     match error {
         KeyError::TooSmall { .. } => (
@@ -311,13 +335,23 @@ fn check_token<'v>(cx: &mut Context<'_>, value: &'v Value, now: u64) -> Option<C
         Ok(decoded) => decoded,
         Err(error) => {
             let (headline, help) = match &error {
-                TokenError::Empty => ("`app_token` is empty".to_owned(), format!("{COPY_TOKEN}: it starts with `eyJhbGciOiJSUzI1NiIs`")),
+                TokenError::Empty => (
+                    "`app_token` is empty".to_owned(),
+                    format!("{COPY_TOKEN}: it starts with `eyJhbGciOiJSUzI1NiIs`"),
+                ),
                 TokenError::InvalidCharacter { found, .. } => (
                     "`app_token` is not a JWT".to_owned(),
-                    if found.contains("space") || found.contains("line break") || found.contains("tab") {
-                        format!("remove the whitespace: the token was wrapped or split when copied; or {COPY_TOKEN}")
+                    if found.contains("space")
+                        || found.contains("line break")
+                        || found.contains("tab")
+                    {
+                        format!(
+                            "remove the whitespace: the token was wrapped or split when copied; or {COPY_TOKEN}"
+                        )
                     } else if found.contains('=') || found.contains('+') || found.contains('/') {
-                        format!("JWTs use unpadded base64url, so this is not a CoSync token; {COPY_TOKEN}")
+                        format!(
+                            "JWTs use unpadded base64url, so this is not a CoSync token; {COPY_TOKEN}"
+                        )
                     } else {
                         COPY_TOKEN.to_owned()
                     },
@@ -330,7 +364,9 @@ fn check_token<'v>(cx: &mut Context<'_>, value: &'v Value, now: u64) -> Option<C
                         format!("an App Token is three base64url parts joined by `.`; {COPY_TOKEN}")
                     },
                 ),
-                TokenError::TooLong { .. } => ("`app_token` is too long".to_owned(), COPY_TOKEN.to_owned()),
+                TokenError::TooLong { .. } => {
+                    ("`app_token` is too long".to_owned(), COPY_TOKEN.to_owned())
+                }
                 _ => (
                     "`app_token` is a damaged JWT".to_owned(),
                     format!("the token was altered or cut when copied; {COPY_TOKEN}"),
@@ -345,14 +381,22 @@ fn check_token<'v>(cx: &mut Context<'_>, value: &'v Value, now: u64) -> Option<C
         }
     };
     let kind = decoded.kind();
-    let show = if kind.is_secret() { Show::Nothing } else { prefix };
+    let show = if kind.is_secret() {
+        Show::Nothing
+    } else {
+        prefix
+    };
     let token = match AppToken::from_decoded(&decoded) {
         Ok(token) => token,
         Err(TokenError::WrongKind { kind }) => {
             let (headline, help) = wrong_kind(&kind);
             cx.push(
                 Diagnostic::error(headline)
-                    .at(at, from_where(value, format!("this is {kind} (not shown)")), Show::Nothing)
+                    .at(
+                        at,
+                        from_where(value, format!("this is {kind} (not shown)")),
+                        Show::Nothing,
+                    )
                     .help(help),
             );
             return None;
@@ -450,7 +494,10 @@ fn wrong_kind(kind: &TokenKind) -> (String, String) {
             "`app_token` is not an app token (its `scope` is not \"app\")".into(),
             COPY_TOKEN.to_owned(),
         ),
-        _ => ("`app_token` is not an app token".into(), COPY_TOKEN.to_owned()),
+        _ => (
+            "`app_token` is not an app token".into(),
+            COPY_TOKEN.to_owned(),
+        ),
     }
 }
 

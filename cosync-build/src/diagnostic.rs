@@ -140,9 +140,7 @@ impl Diagnostics {
         items.sort_by_key(|d| {
             (
                 d.severity,
-                d.label
-                    .as_ref()
-                    .map(|l| (l.span.file, l.span.range.start)),
+                d.label.as_ref().map(|l| (l.span.file, l.span.range.start)),
             )
         });
         Diagnostics { sources, items }
@@ -211,7 +209,9 @@ impl Diagnostics {
                 // The file holds secret material: name the place, quote nothing.
                 label_as_note = Some(label.text.as_str());
             } else {
-                let (text, start) = self.sources.line_at(label.span.file, label.span.range.start);
+                let (text, start) = self
+                    .sources
+                    .line_at(label.span.file, label.span.range.start);
                 let from = label.span.range.start - start;
                 let to = (label.span.range.end.max(label.span.range.start) - start).min(text.len());
                 let (shown, caret_at, caret_len) = excerpt(text, from, to, label.show);
@@ -229,7 +229,10 @@ impl Diagnostics {
         if has_footer && snippet.is_some() {
             out.push_str(&format!("{pad} |\n"));
         }
-        for note in label_as_note.into_iter().chain(d.notes.iter().map(String::as_str)) {
+        for note in label_as_note
+            .into_iter()
+            .chain(d.notes.iter().map(String::as_str))
+        {
             out.push_str(&format!("{pad} = note: {note}\n"));
         }
         if let Some(help) = &d.help {
@@ -327,7 +330,8 @@ mod tests {
 
     #[test]
     fn renders_like_rustc() {
-        let text = "# comment\napp_token = \"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6.sig\"\n";
+        let text =
+            "# comment\napp_token = \"eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6.sig\"\n";
         let start = text.find("eyJ").unwrap();
         let end = text.find("sig\"").unwrap() + 3;
         let out = one(text, start..end, Show::Prefix(20));
@@ -360,7 +364,8 @@ error: cosync.toml is not usable: 1 error found
         let mut sources = Sources::default();
         let file = sources.add("c.toml".into(), "k = \"MIIsecret\"".into());
         sources.redact(file);
-        let d = Diagnostic::error("private key").at(Span { file, range: 5..14 }, "here", Show::Text);
+        let d =
+            Diagnostic::error("private key").at(Span { file, range: 5..14 }, "here", Show::Text);
         let out = Diagnostics::new(sources, vec![d]).to_string();
         assert!(!out.contains("MII"), "{out}");
         assert!(out.contains("--> c.toml:1:6"), "{out}");

@@ -45,7 +45,9 @@ pub(crate) fn items(model: &Model) -> TokenStream {
     let doc_address = " The CoSync REST base address, without a trailing `/`.".to_owned();
     let doc_realm = match &model.realm_app_id {
         Some(_) => " The MongoDB Realm / App Services app id: the `aud` of this app's user JWTs.",
-        None => " The MongoDB Realm / App Services app id (not configured: user JWTs carry `aud: \"none\"`).",
+        None => {
+            " The MongoDB Realm / App Services app id (not configured: user JWTs carry `aud: \"none\"`)."
+        }
     };
     let doc_pem = format!(" The Realm public key (RSA-{bits}, SHA-256 {fingerprint}) as SPKI PEM.");
     let doc_raw = " The Realm public key in CoSync's raw form (standard base64 of the PEM), as the \

@@ -16,7 +16,8 @@ impl HostedServer {
     /// The server's public key.
     pub fn key(&self) -> PublicKey {
         // The PEMs are fixed and checked by a test; a parse failure is impossible.
-        PublicKey::from_pem(self.pem).unwrap_or_else(|_| unreachable!("built-in key of {}", self.host))
+        PublicKey::from_pem(self.pem)
+            .unwrap_or_else(|_| unreachable!("built-in key of {}", self.host))
     }
 }
 
@@ -37,7 +38,9 @@ pub const HOSTED_SERVERS: [HostedServer; 2] = [
 
 /// The hosted server for a host name, if its key is built in.
 pub fn for_host(host: &str) -> Option<&'static HostedServer> {
-    HOSTED_SERVERS.iter().find(|s| s.host.eq_ignore_ascii_case(host))
+    HOSTED_SERVERS
+        .iter()
+        .find(|s| s.host.eq_ignore_ascii_case(host))
 }
 
 /// Hosts CoSync has retired, with a note for diagnostics.
@@ -54,7 +57,12 @@ mod tests {
     fn built_in_keys_have_their_published_fingerprints() {
         for server in &HOSTED_SERVERS {
             let key = server.key();
-            assert_eq!(key.fingerprint().to_string(), server.fingerprint, "{}", server.host);
+            assert_eq!(
+                key.fingerprint().to_string(),
+                server.fingerprint,
+                "{}",
+                server.host
+            );
             assert_eq!(key.bits(), 3072, "{}", server.host);
             assert_eq!(key.exponent(), &[1, 0, 1]);
         }
@@ -62,7 +70,10 @@ mod tests {
 
     #[test]
     fn looks_up_hosts() {
-        assert_eq!(for_host("sandbox.cosync.net").unwrap().host, "sandbox.cosync.net");
+        assert_eq!(
+            for_host("sandbox.cosync.net").unwrap().host,
+            "sandbox.cosync.net"
+        );
         assert_eq!(for_host("REST.cosync.net").unwrap().host, "rest.cosync.net");
         assert!(for_host("rest-dev.cosync.net").is_none());
     }

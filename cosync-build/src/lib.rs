@@ -208,7 +208,10 @@ impl Checked {
 
     /// The generated items, or the diagnostics.
     pub fn tokens(&self) -> Result<TokenStream, &Diagnostics> {
-        self.model.as_ref().map(emit::items).ok_or(&self.diagnostics)
+        self.model
+            .as_ref()
+            .map(emit::items)
+            .ok_or(&self.diagnostics)
     }
 
     /// The generated items as Rust source (formatted with the default `pretty` feature), or the
@@ -245,9 +248,7 @@ pub struct Expansion {
 ///
 /// `path` is relative to `CARGO_MANIFEST_DIR`, or to `COSYNC_CONFIG_DIR` when that is set.
 pub fn expand_macro(path: Option<&str>) -> Expansion {
-    let base_var = std::env::var(CONFIG_DIR_VAR)
-        .ok()
-        .filter(|v| !v.is_empty());
+    let base_var = std::env::var(CONFIG_DIR_VAR).ok().filter(|v| !v.is_empty());
     let base = base_var
         .clone()
         .or_else(|| std::env::var("CARGO_MANIFEST_DIR").ok())
@@ -283,7 +284,9 @@ pub enum Error {
     #[error("{0}")]
     Invalid(Diagnostics),
     /// A variable Cargo sets for build scripts is missing.
-    #[error("`{name}` is not set: cosync_build::generate() must run from a build script (build.rs), or set Builder::out_dir")]
+    #[error(
+        "`{name}` is not set: cosync_build::generate() must run from a build script (build.rs), or set Builder::out_dir"
+    )]
     NotInBuildScript {
         /// The variable.
         name: &'static str,

@@ -28,7 +28,11 @@ impl Signer {
         let key = self.key();
         match self {
             Signer::Hosted(server) => {
-                format!("{}'s key (SHA-256 {})", server.host, key.fingerprint().short())
+                format!(
+                    "{}'s key (SHA-256 {})",
+                    server.host,
+                    key.fingerprint().short()
+                )
             }
             Signer::Configured(_) => {
                 format!("`app_token_key` (SHA-256 {})", key.fingerprint().short())

@@ -10,7 +10,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::diagnostic::{Diagnostic, Show};
 use crate::inputs::Inputs;
-use crate::source::{FileId, Sources, Span, display_path};
+use crate::source::{FileId, Sources, Span, display_path, normalize};
 
 /// Largest file read: `cosync.toml` and `{ file = … }` values are a few kilobytes.
 const MAX_FILE_LEN: u64 = 1024 * 1024;
@@ -119,7 +119,8 @@ pub(crate) struct Context<'a> {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) inputs: Inputs,
     env: &'a dyn Fn(&str) -> Option<String>,
-    /// Set once a private key has been reported, so it is reported once.
+    /// Set once a private key has been reported by a setting, so the whole-file scan does not
+    /// report it again.
     pub(crate) private_key_reported: bool,
 }
 
@@ -211,16 +212,32 @@ pub(crate) fn read(
         }
     };
     let file = cx.sources.add(name, text);
-    scan_for_private_key(cx, file);
+    let private_key_at = scan_for_private_key(cx, file);
+    let settings = read_settings(cx, file, path, base, profile);
+    if let Some(at) = private_key_at
+        && !cx.private_key_reported
+    {
+        report_private_key_in_file(cx, at);
+    }
+    settings
+}
 
+fn read_settings(
+    cx: &mut Context<'_>,
+    file: FileId,
+    path: &Path,
+    base: &Path,
+    profile: Option<(String, &'static str)>,
+) -> Option<Settings> {
     let text = cx.sources.get(file).text.clone();
     let root = match DeTable::parse(&text) {
         Ok(root) => root,
         Err(error) => {
             let range = error.span().unwrap_or(0..0);
             let message = error.message().trim_end().to_owned();
+            let name = cx.sources.get(file).name.clone();
             cx.push(
-                Diagnostic::error("cosync.toml is not valid TOML")
+                Diagnostic::error(format!("`{name}` is not valid TOML"))
                     .at(span(file, range), message, Show::Text)
                     .help("fix the TOML syntax (strings need quotes; multi-line keys use \"\"\"…\"\"\")"),
             );
@@ -310,32 +327,33 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Refuses a private key anywhere in the file, even in a comment or an unknown key, and makes
-/// sure no diagnostic ever quotes a line of that file.
-fn scan_for_private_key(cx: &mut Context<'_>, file: FileId) {
+/// Finds a private key anywhere in the file, even in a comment or an unknown key, and makes sure
+/// no diagnostic ever quotes a line of that file. Returns where it starts; it is reported at the
+/// end of [`read`] unless a setting holding it was reported by name.
+fn scan_for_private_key(cx: &mut Context<'_>, file: FileId) -> Option<Span> {
     let text = &cx.sources.get(file).text;
     let mut offset = 0;
-    let mut found = None;
     for line in text.split_inclusive('\n') {
         if cosync_runtime::contains_private_key_marker(line) {
-            found = Some(offset..offset + line.trim_end().len());
-            break;
+            let range = offset..offset + line.trim_end().len();
+            cx.sources.redact(file);
+            return Some(span(file, range));
         }
         offset += line.len();
     }
-    if let Some(range) = found {
-        cx.sources.redact(file);
-        cx.private_key_reported = true;
-        let name = cx.sources.get(file).name.clone();
-        cx.push(
-            Diagnostic::error(format!("`{name}` contains a PRIVATE key"))
-                .at(span(file, range), "a private key starts here (not shown)", Show::Nothing)
-                .help(
-                    "remove it: only public keys belong in cosync.toml. Treat this private key as \
-                     leaked and rotate it if the file was ever committed or shared",
-                ),
-        );
-    }
+    None
+}
+
+fn report_private_key_in_file(cx: &mut Context<'_>, at: Span) {
+    let name = cx.sources.get(at.file).name.clone();
+    cx.push(
+        Diagnostic::error(format!("`{name}` contains a PRIVATE key"))
+            .at(at, "a private key starts here (not shown)", Show::Nothing)
+            .help(
+                "remove it: only public keys belong in cosync.toml. Treat this private key as \
+                 leaked and rotate it if the file was ever committed or shared",
+            ),
+    );
 }
 
 fn read_profiles(
@@ -347,7 +365,11 @@ fn read_profiles(
     let DeValue::Table(table) = value.get_ref() else {
         cx.push(
             Diagnostic::error("`profile` must be a table of profiles")
-                .at(span(file, value.span()), format!("found {}", kind_of(value.get_ref())), Show::Text)
+                .at(
+                    span(file, value.span()),
+                    format!("found {}", kind_of(value.get_ref())),
+                    Show::Text,
+                )
                 .help("write profiles as `[profile.NAME]` tables"),
         );
         return;
@@ -357,7 +379,11 @@ fn read_profiles(
         let DeValue::Table(entries) = body.get_ref() else {
             cx.push(
                 Diagnostic::error(format!("`profile.{}` must be a table", name.get_ref()))
-                    .at(name_span, format!("found {}", kind_of(body.get_ref())), Show::Text)
+                    .at(
+                        name_span,
+                        format!("found {}", kind_of(body.get_ref())),
+                        Show::Text,
+                    )
                     .help(format!(
                         "write it as a `[profile.{}]` table of settings",
                         name.get_ref()
@@ -403,7 +429,10 @@ fn verbatim_offset(text: &str, range: &Range<usize>, value: &str) -> Option<usiz
         {
             // A newline right after an opening """ is not part of the value.
             let (inner, skipped) = if delimiter.len() == 3 {
-                match inner.strip_prefix("\r\n").or_else(|| inner.strip_prefix('\n')) {
+                match inner
+                    .strip_prefix("\r\n")
+                    .or_else(|| inner.strip_prefix('\n'))
+                {
                     Some(rest) => (rest, inner.len() - rest.len()),
                     None => (inner, 0),
                 }
@@ -546,7 +575,11 @@ fn unknown_key(cx: &mut Context<'_>, at: Span, name: &str, top_level: bool) {
         Some(s) => format!("did you mean `{s}`? (known keys: {})", known.join(", ")),
         None => format!("known keys are {}", known.join(", ")),
     };
-    let where_ = if top_level { "cosync.toml" } else { "a profile" };
+    let where_ = if top_level {
+        "cosync.toml"
+    } else {
+        "a profile"
+    };
     cx.push(
         Diagnostic::error(format!("unknown key `{name}` in {where_}"))
             .at(at, "unknown key", Show::Text)
@@ -624,7 +657,7 @@ fn resolve(
             )
         }
         Spec::File { path, span } => {
-            let full: PathBuf = config_dir.join(&path);
+            let full: PathBuf = normalize(&config_dir.join(&path));
             cx.inputs.add_file(&full);
             let shown = display_path(&full, base);
             let bytes = match read_limited(&full) {
@@ -637,8 +670,15 @@ fn resolve(
                     };
                     cx.push(
                         Diagnostic::error(format!("file `{shown}` {problem}"))
-                            .at(span, format!("`{}` is read from this file", key.name()), Show::Text)
-                            .note(format!("paths are relative to the directory of cosync.toml ({})", config_dir.display()))
+                            .at(
+                                span,
+                                format!("`{}` is read from this file", key.name()),
+                                Show::Text,
+                            )
+                            .note(format!(
+                                "paths are relative to the directory of cosync.toml ({})",
+                                config_dir.display()
+                            ))
                             .help("fix the path, or write the value into cosync.toml"),
                     );
                     return None;
@@ -650,7 +690,11 @@ fn resolve(
                 Err(_) => {
                     cx.push(
                         Diagnostic::error(format!("file `{shown}` is not UTF-8 text"))
-                            .at(span, format!("`{}` is read from this file", key.name()), Show::Text)
+                            .at(
+                                span,
+                                format!("`{}` is read from this file", key.name()),
+                                Show::Text,
+                            )
                             .help(format!("`{}` must be text", key.name())),
                     );
                     return None;
@@ -678,10 +722,6 @@ fn resolve(
 }
 
 pub(crate) fn report_private_key(cx: &mut Context<'_>, key: Key, origin: &Origin) {
-    if cx.private_key_reported && origin.via == Via::Inline {
-        // Already reported by the whole-file scan, at the same place.
-        return;
-    }
     cx.private_key_reported = true;
     let label = match origin.describe() {
         Some(what) => format!("{what} is a private key (not shown)"),

@@ -1,7 +1,7 @@
 //! The files a check reads, kept so diagnostics can quote them.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Index of a file in a [`Sources`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,9 +79,48 @@ pub(crate) fn display_path(path: &Path, base: &Path) -> String {
     shown.to_string_lossy().replace('\\', "/")
 }
 
+/// Removes `.` and `..` components without touching the file system (the file may not exist).
+pub(crate) fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A span inside a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) file: FileId,
     pub(crate) range: Range<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(
+            normalize(Path::new("/a/b/../c/./d")),
+            PathBuf::from("/a/c/d")
+        );
+        assert_eq!(normalize(Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(
+            display_path(
+                &normalize(Path::new("/base/configs/../keys/k.pem")),
+                Path::new("/base")
+            ),
+            "keys/k.pem"
+        );
+    }
 }

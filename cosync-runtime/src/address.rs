@@ -45,7 +45,9 @@ pub enum AddressError {
         scheme: String,
     },
     /// `http://` to a host that is not loopback.
-    #[error("plain `http://` would send tokens unencrypted to `{host}`; use `https://` (plain http is allowed only for localhost, 127.0.0.1 and [::1])")]
+    #[error(
+        "plain `http://` would send tokens unencrypted to `{host}`; use `https://` (plain http is allowed only for localhost, 127.0.0.1 and [::1])"
+    )]
     InsecureHttp {
         /// The host.
         host: String,
@@ -63,7 +65,9 @@ pub enum AddressError {
     #[error("the address contains credentials (`user@` or `user:password@`); remove them")]
     Credentials,
     /// A `?query` or `#fragment`.
-    #[error("the address has a query or fragment (`?` or `#`); give only scheme, host, port and path")]
+    #[error(
+        "the address has a query or fragment (`?` or `#`); give only scheme, host, port and path"
+    )]
     QueryOrFragment,
 }
 
@@ -247,13 +251,20 @@ mod tests {
         let cases = [
             ("https://sandbox.cosync.net", "https://sandbox.cosync.net"),
             ("HTTPS://Sandbox.Cosync.NET/", "https://sandbox.cosync.net"),
-            ("https://auth.example.com:8443/cosync//", "https://auth.example.com:8443/cosync"),
+            (
+                "https://auth.example.com:8443/cosync//",
+                "https://auth.example.com:8443/cosync",
+            ),
             ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
             ("http://localhost:3000/", "http://localhost:3000"),
             ("http://[::1]:9", "http://[::1]:9"),
         ];
         for (input, expected) in cases {
-            assert_eq!(RestAddress::parse(input).unwrap().as_str(), expected, "{input}");
+            assert_eq!(
+                RestAddress::parse(input).unwrap().as_str(),
+                expected,
+                "{input}"
+            );
         }
     }
 
@@ -265,7 +276,10 @@ mod tests {
         let b = RestAddress::parse("https://rest.cosync.net").unwrap();
         assert_eq!(b.host(), "rest.cosync.net");
         assert!(!b.is_loopback());
-        assert_eq!(b.url("/api/appuser/login"), "https://rest.cosync.net/api/appuser/login");
+        assert_eq!(
+            b.url("/api/appuser/login"),
+            "https://rest.cosync.net/api/appuser/login"
+        );
     }
 
     #[test]
@@ -273,9 +287,24 @@ mod tests {
         let cases = [
             ("", AddressError::Empty),
             ("sandbox.cosync.net", AddressError::NotAbsolute),
-            ("ftp://x.net", AddressError::UnsupportedScheme { scheme: "ftp".into() }),
-            ("http://sandbox.cosync.net", AddressError::InsecureHttp { host: "sandbox.cosync.net".into() }),
-            ("http://127.0.0.1.evil.com", AddressError::InsecureHttp { host: "127.0.0.1.evil.com".into() }),
+            (
+                "ftp://x.net",
+                AddressError::UnsupportedScheme {
+                    scheme: "ftp".into(),
+                },
+            ),
+            (
+                "http://sandbox.cosync.net",
+                AddressError::InsecureHttp {
+                    host: "sandbox.cosync.net".into(),
+                },
+            ),
+            (
+                "http://127.0.0.1.evil.com",
+                AddressError::InsecureHttp {
+                    host: "127.0.0.1.evil.com".into(),
+                },
+            ),
             ("https://", AddressError::MissingHost),
             ("https://bad_host!", AddressError::InvalidHost),
             ("https://x.net:0", AddressError::InvalidPort),

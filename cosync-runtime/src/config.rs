@@ -18,7 +18,9 @@ pub enum RealmAppIdError {
         found: String,
     },
     /// Longer than 128 characters.
-    #[error("the Realm app id is {len} characters long; App Services app ids are short, like `myapp-abcde`")]
+    #[error(
+        "the Realm app id is {len} characters long; App Services app ids are short, like `myapp-abcde`"
+    )]
     TooLong {
         /// The length found.
         len: usize,
@@ -164,7 +166,9 @@ mod tests {
         );
         assert_eq!(
             check_realm_app_id("toto/x"),
-            Err(RealmAppIdError::InvalidCharacter { found: "`/`".into() })
+            Err(RealmAppIdError::InvalidCharacter {
+                found: "`/`".into()
+            })
         );
     }
 }

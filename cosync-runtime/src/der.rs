@@ -14,7 +14,8 @@ const TAG_OID: u8 = 0x06;
 const TAG_SEQUENCE: u8 = 0x30;
 
 /// rsaEncryption, 1.2.840.113549.1.1.1
-pub(crate) const OID_RSA_ENCRYPTION: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
+pub(crate) const OID_RSA_ENCRYPTION: &[u8] =
+    &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
 /// Algorithms people paste by mistake, by the DER content of their OID.
 const KNOWN_ALGORITHMS: &[(&[u8], &str)] = &[
@@ -342,7 +343,10 @@ mod tests {
             Err(DerProblem::Malformed)
         );
         // Indefinite length.
-        assert_eq!(read_key(&[0x30, 0x80, 0x00, 0x00]), Err(DerProblem::Malformed));
+        assert_eq!(
+            read_key(&[0x30, 0x80, 0x00, 0x00]),
+            Err(DerProblem::Malformed)
+        );
     }
 
     #[test]

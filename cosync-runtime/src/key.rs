@@ -79,7 +79,9 @@ pub enum KeyError {
     #[error("the key is empty")]
     Empty,
     /// A private key. It is refused without being echoed anywhere.
-    #[error("this is a PRIVATE key; only the public key belongs in an app (never ship a private key)")]
+    #[error(
+        "this is a PRIVATE key; only the public key belongs in an app (never ship a private key)"
+    )]
     PrivateKey,
     /// An X.509 certificate.
     #[error("this is a certificate, not a public key")]
@@ -109,7 +111,9 @@ pub enum KeyError {
     #[error("the key's modulus is even, so it is not a valid RSA key")]
     EvenModulus,
     /// The public exponent is even, below 3, or wider than 32 bits.
-    #[error("the key's public exponent is not valid (it must be odd, at least 3, and fit in 32 bits)")]
+    #[error(
+        "the key's public exponent is not valid (it must be odd, at least 3, and fit in 32 bits)"
+    )]
     BadExponent,
     /// A PEM block with a label other than `PUBLIC KEY` / `RSA PUBLIC KEY`.
     #[error("the PEM block is labelled `{label}`; expected `PUBLIC KEY` or `RSA PUBLIC KEY`")]
@@ -130,7 +134,9 @@ pub enum KeyError {
     #[error("the PEM has `Name: value` headers, which public keys never have")]
     PemHeaders,
     /// The PEM body is not valid base64.
-    #[error("the text between the PEM's BEGIN and END lines is not valid base64: the key is damaged or truncated")]
+    #[error(
+        "the text between the PEM's BEGIN and END lines is not valid base64: the key is damaged or truncated"
+    )]
     PemBase64,
     /// More than one PEM block.
     #[error("the text holds more than one PEM block; give exactly one public key")]
@@ -145,7 +151,9 @@ pub enum KeyError {
     #[error("the key's DER structure is malformed")]
     Malformed,
     /// Text that is neither PEM nor valid base64.
-    #[error("the key is neither PEM (`-----BEGIN PUBLIC KEY-----`) nor the Portal's raw form (base64)")]
+    #[error(
+        "the key is neither PEM (`-----BEGIN PUBLIC KEY-----`) nor the Portal's raw form (base64)"
+    )]
     Unrecognized,
     /// Valid base64 that decodes to neither PEM text nor DER.
     #[error("the key is valid base64 but decodes to neither PEM text nor a DER key")]
@@ -188,8 +196,7 @@ pub fn contains_private_key_marker(text: &str) -> bool {
         "QUklWQVRFIEtFW",
     ];
     let upper = text.to_ascii_uppercase();
-    MARKERS[..1].iter().any(|m| upper.contains(m))
-        || MARKERS[1..].iter().any(|m| text.contains(m))
+    MARKERS[..1].iter().any(|m| upper.contains(m)) || MARKERS[1..].iter().any(|m| text.contains(m))
 }
 
 fn bits_of(modulus: &[u8]) -> u32 {
@@ -229,7 +236,10 @@ impl PublicKey {
             !exponent.is_empty() && exponent[0] != 0 && exponent.len() <= 4,
             "exponent must be 1 to 4 bytes, without leading zeros"
         );
-        assert!(exponent[exponent.len() - 1] & 1 == 1, "exponent must be odd");
+        assert!(
+            exponent[exponent.len() - 1] & 1 == 1,
+            "exponent must be odd"
+        );
         assert!(
             exponent.len() > 1 || exponent[0] >= 3,
             "exponent must be at least 3"
@@ -496,7 +506,10 @@ mod tests {
     #[test]
     fn crlf_and_base64_der_are_accepted() {
         let crlf = SPKI.replace('\n', "\r\n");
-        assert_eq!(PublicKey::parse(&crlf).unwrap(), PublicKey::parse(SPKI).unwrap());
+        assert_eq!(
+            PublicKey::parse(&crlf).unwrap(),
+            PublicKey::parse(SPKI).unwrap()
+        );
         let body: String = SPKI.lines().filter(|l| !l.starts_with("-----")).collect();
         let (key, format) = PublicKey::parse_with_format(&body).unwrap();
         assert_eq!(format, KeyFormat::Base64Der);
@@ -505,14 +518,23 @@ mod tests {
 
     #[test]
     fn refuses_what_is_not_a_usable_rsa_public_key() {
-        assert_eq!(PublicKey::parse(SMALL), Err(KeyError::TooSmall { bits: 1024 }));
-        assert_eq!(PublicKey::parse(EC), Err(KeyError::NotRsa { algorithm: "EC" }));
+        assert_eq!(
+            PublicKey::parse(SMALL),
+            Err(KeyError::TooSmall { bits: 1024 })
+        );
+        assert_eq!(
+            PublicKey::parse(EC),
+            Err(KeyError::NotRsa { algorithm: "EC" })
+        );
         assert_eq!(PublicKey::parse(PRIVATE_PKCS8), Err(KeyError::PrivateKey));
         assert_eq!(PublicKey::parse(PRIVATE_PKCS1), Err(KeyError::PrivateKey));
         let private_raw = Base64::encode_string(PRIVATE_PKCS1.as_bytes());
         assert_eq!(PublicKey::parse(&private_raw), Err(KeyError::PrivateKey));
         // A private key as bare base64 DER (no markers at all) is recognised by its structure.
-        let body: String = PRIVATE_PKCS1.lines().filter(|l| !l.starts_with("-----")).collect();
+        let body: String = PRIVATE_PKCS1
+            .lines()
+            .filter(|l| !l.starts_with("-----"))
+            .collect();
         assert_eq!(PublicKey::parse(&body), Err(KeyError::PrivateKey));
         assert_eq!(PublicKey::parse("   "), Err(KeyError::Empty));
         assert_eq!(PublicKey::parse("hello world"), Err(KeyError::Unrecognized));

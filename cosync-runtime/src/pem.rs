@@ -142,11 +142,20 @@ mod tests {
     fn reports_what_is_wrong() {
         let pem = write("PUBLIC KEY", &[1, 2, 3, 4, 5, 6]);
         let truncated = &pem[..pem.len() - 10];
-        assert_eq!(find_block(truncated).unwrap().unwrap_err(), PemProblem::MissingEnd);
+        assert_eq!(
+            find_block(truncated).unwrap().unwrap_err(),
+            PemProblem::MissingEnd
+        );
         let mismatch = pem.replace("END PUBLIC", "END RSA PUBLIC");
-        assert_eq!(find_block(&mismatch).unwrap().unwrap_err(), PemProblem::LabelMismatch);
+        assert_eq!(
+            find_block(&mismatch).unwrap().unwrap_err(),
+            PemProblem::LabelMismatch
+        );
         let twice = format!("{pem}\n{pem}");
-        assert_eq!(find_block(&twice).unwrap().unwrap_err(), PemProblem::SeveralBlocks);
+        assert_eq!(
+            find_block(&twice).unwrap().unwrap_err(),
+            PemProblem::SeveralBlocks
+        );
         let bad = pem.replace("AQID", "A*ID");
         assert_eq!(find_block(&bad).unwrap().unwrap_err(), PemProblem::Base64);
         assert!(find_block("no pem here").is_none());

@@ -76,7 +76,10 @@ impl TokenKind {
             {
                 TokenKind::SignedUserToken
             }
-            None if ["aud", "sub", "exp"].iter().any(|c| claims.contains_key(*c)) => {
+            None if ["aud", "sub", "exp"]
+                .iter()
+                .any(|c| claims.contains_key(*c)) =>
+            {
                 TokenKind::UserJwt
             }
             None if claims.contains_key("handle") => TokenKind::Login,
@@ -130,7 +133,9 @@ pub enum TokenError {
         max: usize,
     },
     /// A character outside base64url and `.`.
-    #[error("the token contains {found} at character {position}; tokens are base64url text (A–Z a–z 0–9 - _) in three parts joined by `.`")]
+    #[error(
+        "the token contains {found} at character {position}; tokens are base64url text (A–Z a–z 0–9 - _) in three parts joined by `.`"
+    )]
     InvalidCharacter {
         /// 1-based character position.
         position: usize,
@@ -138,7 +143,9 @@ pub enum TokenError {
         found: String,
     },
     /// Not three dot-separated parts.
-    #[error("the token has {found} part(s); a JWT has exactly three joined by `.` (header.payload.signature)")]
+    #[error(
+        "the token has {found} part(s); a JWT has exactly three joined by `.` (header.payload.signature)"
+    )]
     WrongSegmentCount {
         /// Number of parts found.
         found: usize,
@@ -168,7 +175,9 @@ pub enum TokenError {
     #[error("the token is unsigned (`alg: none`); CoSync tokens are always RS256")]
     AlgorithmNone,
     /// An HMAC algorithm, the classic key-confusion attack on RSA verifiers.
-    #[error("the token uses {alg} (HMAC); CoSync tokens are always RS256, and accepting HMAC would let anyone who knows the public key forge tokens")]
+    #[error(
+        "the token uses {alg} (HMAC); CoSync tokens are always RS256, and accepting HMAC would let anyone who knows the public key forge tokens"
+    )]
     HmacAlgorithm {
         /// The algorithm named.
         alg: String,
@@ -586,7 +595,8 @@ mod tests {
     }
 
     const RS: &str = r#"{"alg":"RS256","typ":"JWT"}"#;
-    const APP: &str = r#"{"appId":"1bd86d21f691412791da34594f2294f2","scope":"app","iat":1679074164}"#;
+    const APP: &str =
+        r#"{"appId":"1bd86d21f691412791da34594f2294f2","scope":"app","iat":1679074164}"#;
 
     #[test]
     fn parses_an_app_token() {
@@ -622,7 +632,11 @@ mod tests {
             ),
         ] {
             let header = format!(r#"{{"alg":"{alg}"}}"#);
-            assert_eq!(AppToken::parse(&token(&header, APP)), Err(expected), "{alg}");
+            assert_eq!(
+                AppToken::parse(&token(&header, APP)),
+                Err(expected),
+                "{alg}"
+            );
         }
         assert_eq!(
             AppToken::parse(&token("{}", APP)),
@@ -633,12 +647,30 @@ mod tests {
     #[test]
     fn classifies_mis_pastes() {
         let cases = [
-            (r#"{"handle":"a@b.c","appId":"x","scope":"user","iat":1}"#, TokenKind::Access),
-            (r#"{"handle":"a@b.c","appId":"x","iat":1}"#, TokenKind::Login),
-            (r#"{"aud":"none","sub":"a@b.c","exp":2,"iat":1}"#, TokenKind::UserJwt),
-            (r#"{"name":"srv","scope":"server","iat":1}"#, TokenKind::ServerSecret),
-            (r#"{"appId":"x","scope":"appSecret","iat":1}"#, TokenKind::AppSecret),
-            (r#"{"uid":"u","appId":"x","scope":"superuser","iat":1}"#, TokenKind::Superuser),
+            (
+                r#"{"handle":"a@b.c","appId":"x","scope":"user","iat":1}"#,
+                TokenKind::Access,
+            ),
+            (
+                r#"{"handle":"a@b.c","appId":"x","iat":1}"#,
+                TokenKind::Login,
+            ),
+            (
+                r#"{"aud":"none","sub":"a@b.c","exp":2,"iat":1}"#,
+                TokenKind::UserJwt,
+            ),
+            (
+                r#"{"name":"srv","scope":"server","iat":1}"#,
+                TokenKind::ServerSecret,
+            ),
+            (
+                r#"{"appId":"x","scope":"appSecret","iat":1}"#,
+                TokenKind::AppSecret,
+            ),
+            (
+                r#"{"uid":"u","appId":"x","scope":"superuser","iat":1}"#,
+                TokenKind::Superuser,
+            ),
         ];
         for (payload, kind) in cases {
             assert_eq!(
@@ -653,8 +685,14 @@ mod tests {
     fn checks_app_id_and_iat() {
         let bad_ids = [
             (r#""1bd86d21""#, "has 8 characters"),
-            (r#""1BD86D21F691412791DA34594F2294F2""#, "has uppercase letters"),
-            (r#""1bd86d21f691412791da34594f2294gz""#, "has characters that are not hex digits"),
+            (
+                r#""1BD86D21F691412791DA34594F2294F2""#,
+                "has uppercase letters",
+            ),
+            (
+                r#""1bd86d21f691412791da34594f2294gz""#,
+                "has characters that are not hex digits",
+            ),
             ("42", "is not a string"),
         ];
         for (id, problem) in bad_ids {
@@ -671,7 +709,10 @@ mod tests {
             Err(TokenError::MissingAppId)
         );
         let no_iat = r#"{"appId":"1bd86d21f691412791da34594f2294f2","scope":"app"}"#;
-        assert_eq!(AppToken::parse(&token(RS, no_iat)), Err(TokenError::MissingIssuedAt));
+        assert_eq!(
+            AppToken::parse(&token(RS, no_iat)),
+            Err(TokenError::MissingIssuedAt)
+        );
         let float_iat = r#"{"appId":"1bd86d21f691412791da34594f2294f2","scope":"app","iat":1.5}"#;
         assert_eq!(
             AppToken::parse(&token(RS, float_iat)),
@@ -684,8 +725,14 @@ mod tests {
         let payload = r#"{"appId":"1bd86d21f691412791da34594f2294f2","scope":"app","iat":1,"exp":100,"nbf":50}"#;
         let t = AppToken::parse(&token(RS, payload)).unwrap();
         assert_eq!(t.check_time(60), Ok(()));
-        assert_eq!(t.check_time(100), Err(TokenError::Expired { exp: 100, now: 100 }));
-        assert_eq!(t.check_time(49), Err(TokenError::NotYetValid { nbf: 50, now: 49 }));
+        assert_eq!(
+            t.check_time(100),
+            Err(TokenError::Expired { exp: 100, now: 100 })
+        );
+        assert_eq!(
+            t.check_time(49),
+            Err(TokenError::NotYetValid { nbf: 50, now: 49 })
+        );
     }
 
     #[test]
@@ -731,7 +778,10 @@ mod tests {
             })
         );
         let long = "a".repeat(MAX_TOKEN_LEN + 1);
-        assert!(matches!(AppToken::parse(&long), Err(TokenError::TooLong { .. })));
+        assert!(matches!(
+            AppToken::parse(&long),
+            Err(TokenError::TooLong { .. })
+        ));
     }
 
     #[test]

@@ -11,7 +11,9 @@ use crate::{PublicKey, TokenError};
 pub enum SignatureError {
     /// The signature's length is not the key's modulus length, so another key made it (or it was
     /// cut short).
-    #[error("the signature is {found} bytes but the key is {expected} bytes: it was made with a key of another size, or it is truncated")]
+    #[error(
+        "the signature is {found} bytes but the key is {expected} bytes: it was made with a key of another size, or it is truncated"
+    )]
     Length {
         /// The modulus length in bytes.
         expected: usize,

@@ -139,7 +139,8 @@ pub fn cases() -> Vec<Case> {
         b64url(app_payload("0123456789abcdef0123456789abcdef", FIXTURE_IAT).as_bytes()),
         parts[2]
     );
-    let mut long_payload = String::from(r#"{"appId":"5c2a8e4b1f3d4a6e9b7c0d1e2f3a4b5c","scope":"app","pad":""#);
+    let mut long_payload =
+        String::from(r#"{"appId":"5c2a8e4b1f3d4a6e9b7c0d1e2f3a4b5c","scope":"app","pad":""#);
     long_payload.push_str(&"x".repeat(13_000));
     long_payload.push_str(r#"","iat":1764547200}"#);
 
@@ -170,7 +171,11 @@ pub fn cases() -> Vec<Case> {
         ),
         fail(
             "alg_rs512",
-            with_token(&rs512(r#"{"alg":"RS512","typ":"JWT"}"#, &app_payload_ok, SERVER_PRIVATE)),
+            with_token(&rs512(
+                r#"{"alg":"RS512","typ":"JWT"}"#,
+                &app_payload_ok,
+                SERVER_PRIVATE,
+            )),
         ),
         // --- scope: mis-pasted tokens ---
         fail(
@@ -211,7 +216,9 @@ pub fn cases() -> Vec<Case> {
         // --- claims ---
         fail(
             "app_id_missing",
-            with_token(&server_token(&format!(r#"{{"scope":"app","iat":{FIXTURE_IAT}}}"#))),
+            with_token(&server_token(&format!(
+                r#"{{"scope":"app","iat":{FIXTURE_IAT}}}"#
+            ))),
         ),
         fail(
             "app_id_invalid",
@@ -233,7 +240,10 @@ pub fn cases() -> Vec<Case> {
             ))),
         ),
         // --- malformed tokens ---
-        fail("token_two_segments", with_token(&format!("{}.{}", parts[0], parts[1]))),
+        fail(
+            "token_two_segments",
+            with_token(&format!("{}.{}", parts[0], parts[1])),
+        ),
         fail(
             "token_bad_base64",
             with_token(&format!("{}.{}A.{}", parts[0], parts[1], parts[2])),
@@ -269,9 +279,15 @@ pub fn cases() -> Vec<Case> {
                 "",
             ),
         ),
-        fail("private_key_pasted", config(&token, &inline_pem(APP_PRIVATE), "")),
+        fail(
+            "private_key_pasted",
+            config(&token, &inline_pem(APP_PRIVATE), ""),
+        ),
         fail("key_ec", config(&token, &inline_pem(EC_PUBLIC), "")),
-        fail("key_too_small", config(&token, &inline_pem(SMALL_PUBLIC), "")),
+        fail(
+            "key_too_small",
+            config(&token, &inline_pem(SMALL_PUBLIC), ""),
+        ),
         fail(
             "key_file_missing",
             config(&token, "{ file = \"../keys/does-not-exist.pem\" }", ""),
@@ -311,9 +327,16 @@ pub fn cases() -> Vec<Case> {
         },
         fail(
             "toml_syntax",
-            format!("{HEADER}app_token = \"{token}\npublic_key = {}\n", app_key_file()),
+            format!(
+                "{HEADER}app_token = \"{token}\npublic_key = {}\n",
+                app_key_file()
+            ),
         ),
-        fail("unknown_key", config(&token, &app_key_file(), "raw_public_key = \"x\"\n").replace("app_token =", "app_tokn =")),
+        fail(
+            "unknown_key",
+            config(&token, &app_key_file(), "raw_public_key = \"x\"\n")
+                .replace("app_token =", "app_tokn ="),
+        ),
         fail(
             "env_unset",
             format!(
@@ -331,7 +354,11 @@ pub fn cases() -> Vec<Case> {
         // --- accepted forms ---
         pass(
             "pass_pem_spki",
-            config(&token, &inline_pem(APP_PUBLIC), "realm_app_id = \"fixture-abcde\"\n"),
+            config(
+                &token,
+                &inline_pem(APP_PUBLIC),
+                "realm_app_id = \"fixture-abcde\"\n",
+            ),
             fixture_asserts(APP_PRIVATE, APP_PUBLIC, SELF_HOSTED)
                 + "    assert_eq!(REALM_APP_ID, Some(\"fixture-abcde\"));\n    assert_eq!(CONFIG.expected_audience(), \"fixture-abcde\");\n",
         ),

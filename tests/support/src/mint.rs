@@ -28,7 +28,11 @@ pub fn b64url(bytes: &[u8]) -> String {
 
 /// `header.payload` for JSON texts, exactly as given (key order preserved).
 pub fn signing_input(header: &str, payload: &str) -> String {
-    format!("{}.{}", b64url(header.as_bytes()), b64url(payload.as_bytes()))
+    format!(
+        "{}.{}",
+        b64url(header.as_bytes()),
+        b64url(payload.as_bytes())
+    )
 }
 
 /// An RS256 token over `header`/`payload` signed with a PEM private key.

@@ -1,0 +1,412 @@
+//! The emulator's shared state (database, keys, clock, options) and the operations both the HTTP
+//! routes and the Rust/CLI front ends use: creating apps, issuing tokens, sending to the outbox.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rsa::{PrivateKey, PublicKey};
+use tokio::sync::{watch, OnceCell};
+
+use crate::apps::{cosync_toml, AppInfo, CreatedApp, NewApp};
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::json::Json;
+use crate::keys::{self, KeyError};
+use crate::outbox::NewMessage;
+use crate::settings::{AppSettings, AppSettingsPatch};
+use crate::store::{self, AppRecord, Store, StoreError, StoreLocation, UserRecord};
+use crate::tokens::{self, TokenError};
+
+const META_SERVER_KEY: &str = "server_private_key";
+const META_SOCIAL_KEY: &str = "social_private_key";
+pub(crate) const META_LAST_PORT: &str = "last_port";
+
+/// Behaviour switches.
+#[derive(Clone, Debug)]
+pub(crate) struct Options {
+    pub bcrypt_cost: u32,
+    pub hang_on_malformed: bool,
+}
+
+/// Everything a request handler needs.
+#[derive(Debug)]
+pub(crate) struct Core {
+    pub store: Store,
+    pub server_key: Arc<PrivateKey>,
+    pub server_public: PublicKey,
+    pub server_public_pem: String,
+    pub clock: Clock,
+    pub options: Options,
+    social_key: OnceCell<Arc<PrivateKey>>,
+    app_keys: Mutex<HashMap<String, (String, Arc<PrivateKey>)>>,
+    base_url: Mutex<String>,
+    shutdown: watch::Sender<bool>,
+}
+
+// Generating a 3072-bit key takes seconds in debug builds; in-memory emulators (tests) that were
+// not given a key share one generated per process.
+static PROCESS_SERVER_KEY: OnceCell<Arc<PrivateKey>> = OnceCell::const_new();
+
+/// Where the server key comes from.
+#[derive(Clone, Debug)]
+pub(crate) enum ServerKeySource {
+    /// Use the stored key, or generate (and store) one.
+    StoredOrGenerated,
+    /// Use this PEM (stored on first use; must match the stored key afterwards).
+    Pem(String),
+}
+
+impl Core {
+    pub(crate) async fn open(
+        location: &StoreLocation,
+        server_key: ServerKeySource,
+        social_key_pem: Option<String>,
+        options: Options,
+    ) -> Result<Arc<Core>, Error> {
+        let location_for_open = location.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&location_for_open))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        let stored = store.run(|c| store::get_meta(c, META_SERVER_KEY)).await?;
+        let key = match (stored, server_key) {
+            (Some(stored), ServerKeySource::StoredOrGenerated) => Arc::new(keys::parse_private_pem(&stored)?),
+            (Some(stored), ServerKeySource::Pem(given)) => {
+                let stored = keys::parse_private_pem(&stored)?;
+                let given = keys::parse_private_pem(&given)?;
+                if stored != given {
+                    return Err(Error::ServerKeyMismatch);
+                }
+                Arc::new(stored)
+            }
+            (None, source) => {
+                let key = match source {
+                    ServerKeySource::Pem(pem) => Arc::new(keys::parse_private_pem(&pem)?),
+                    ServerKeySource::StoredOrGenerated if *location == StoreLocation::Memory => PROCESS_SERVER_KEY
+                        .get_or_try_init(|| async { generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new) })
+                        .await?
+                        .clone(),
+                    ServerKeySource::StoredOrGenerated => {
+                        tracing::info!("generating the emulator's {}-bit server key (once per data directory)", keys::SERVER_KEY_BITS);
+                        Arc::new(generate_blocking(keys::SERVER_KEY_BITS).await?)
+                    }
+                };
+                let pem = keys::private_pem(&key)?;
+                store.run(move |c| store::set_meta(c, META_SERVER_KEY, &pem)).await?;
+                key
+            }
+        };
+        if keys::bits(&key) < keys::SERVER_KEY_BITS {
+            tracing::warn!(
+                bits = keys::bits(&key),
+                "server key is smaller than the hosted servers' 3072 bits; clients still accept it"
+            );
+        }
+        let social_key = OnceCell::new();
+        if let Some(pem) = social_key_pem {
+            let given = keys::parse_private_pem(&pem)?;
+            let stored = store.run(|c| store::get_meta(c, META_SOCIAL_KEY)).await?;
+            match stored {
+                Some(stored) if keys::parse_private_pem(&stored)? != given => return Err(Error::SocialKeyMismatch),
+                Some(_) => {}
+                None => store.run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem)).await?,
+            }
+            let _ = social_key.set(Arc::new(given));
+        }
+        let server_public = key.to_public_key();
+        let server_public_pem = keys::public_pem(&key)?;
+        Ok(Arc::new(Core {
+            store,
+            server_key: key,
+            server_public,
+            server_public_pem,
+            clock: Clock::default(),
+            options,
+            social_key,
+            app_keys: Mutex::new(HashMap::new()),
+            base_url: Mutex::new(String::new()),
+            shutdown: watch::Sender::new(false),
+        }))
+    }
+
+    pub(crate) fn base_url(&self) -> String {
+        self.base_url.lock().map(|u| u.clone()).unwrap_or_default()
+    }
+
+    pub(crate) fn set_base_url(&self, url: String) {
+        if let Ok(mut slot) = self.base_url.lock() {
+            *slot = url;
+        }
+    }
+
+    /// Resolves when the emulator is stopping (hanging requests then give up).
+    pub(crate) async fn stopping(&self) {
+        let mut rx = self.shutdown.subscribe();
+        let _ = rx.wait_for(|stopping| *stopping).await;
+    }
+
+    pub(crate) fn stop(&self) {
+        self.shutdown.send_replace(true);
+    }
+
+    pub(crate) fn shutdown_receiver(&self) -> watch::Receiver<bool> {
+        self.shutdown.subscribe()
+    }
+
+    // ----- apps -------------------------------------------------------------------------------
+
+    pub(crate) async fn create_app(&self, new: NewApp, rest_address: &str) -> Result<CreatedApp, Error> {
+        new.settings.validate().map_err(Error::InvalidSettings)?;
+        let app_id = match &new.app_id {
+            Some(id) if is_app_id(id) => id.clone(),
+            Some(id) => return Err(Error::InvalidAppId(id.clone())),
+            None => new_app_id(),
+        };
+        let key = match &new.private_key_pem {
+            Some(pem) => keys::parse_private_pem(pem)?,
+            None => generate_blocking(keys::APP_KEY_BITS).await?,
+        };
+        let iat = new.token_iat.unwrap_or_else(|| self.clock.now_secs());
+        let server_key = self.server_key.clone();
+        let claims = tokens::app_token_claims(&app_id);
+        let app_token = tokio::task::spawn_blocking(move || tokens::sign(&server_key, &claims, iat))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        let now = self.clock.now_ms();
+        let record = AppRecord {
+            app_id: app_id.clone(),
+            app_token,
+            private_key_pem: keys::private_pem(&key)?,
+            public_key_pem: keys::public_pem(&key)?,
+            settings: new.settings,
+            created_at: now,
+            updated_at: now,
+        };
+        let to_insert = record.clone();
+        if !self.store.run(move |c| store::insert_app(c, &to_insert)).await? {
+            return Err(Error::AppExists(app_id));
+        }
+        tracing::info!(app_id = %record.app_id, name = %record.settings.name, "app created");
+        Ok(self.created_app(&record, rest_address))
+    }
+
+    pub(crate) fn created_app(&self, record: &AppRecord, rest_address: &str) -> CreatedApp {
+        CreatedApp {
+            app_id: record.app_id.clone(),
+            app_token: record.app_token.clone(),
+            public_key_pem: record.public_key_pem.clone(),
+            raw_public_key: keys::raw_public_key(&record.public_key_pem),
+            server_public_key_pem: self.server_public_pem.clone(),
+            rest_address: rest_address.to_owned(),
+            cosync_toml: cosync_toml(record, &self.server_public_pem, rest_address),
+            settings: record.settings.clone(),
+        }
+    }
+
+    pub(crate) async fn app(&self, app_id: &str) -> Result<Option<AppRecord>, StoreError> {
+        let app_id = app_id.to_owned();
+        self.store.run(move |c| store::get_app(c, &app_id)).await
+    }
+
+    pub(crate) async fn apps(&self) -> Result<Vec<AppInfo>, Error> {
+        let records = self.store.run(store::list_apps).await?;
+        Ok(records.iter().map(AppInfo::from_record).collect())
+    }
+
+    pub(crate) async fn update_settings(&self, app_id: &str, patch: AppSettingsPatch) -> Result<AppSettings, Error> {
+        let app_id = app_id.to_owned();
+        let now = self.clock.now_ms();
+        self.store
+            .tx(move |tx| {
+                let Some(app) = store::get_app(tx, &app_id)? else {
+                    return Ok(Err(Error::NoSuchApp(app_id)));
+                };
+                let mut settings = app.settings;
+                if let Err(e) = settings.apply(&patch) {
+                    return Ok(Err(Error::InvalidSettings(e)));
+                }
+                store::save_settings(tx, &app_id, &settings, now)?;
+                Ok(Ok(settings))
+            })
+            .await?
+    }
+
+    pub(crate) async fn delete_app(&self, app_id: &str) -> Result<bool, Error> {
+        let id = app_id.to_owned();
+        let deleted = self.store.run(move |c| store::delete_app(c, &id)).await?;
+        if let Ok(mut cache) = self.app_keys.lock() {
+            cache.remove(app_id);
+        }
+        Ok(deleted)
+    }
+
+    /// The app's signing key, parsed once and cached (the stored PEM is the cache key, so a
+    /// re-created app with the same id is picked up).
+    pub(crate) fn app_key(&self, app: &AppRecord) -> Result<Arc<PrivateKey>, KeyError> {
+        if let Ok(cache) = self.app_keys.lock() {
+            if let Some((pem, key)) = cache.get(&app.app_id) {
+                if *pem == app.private_key_pem {
+                    return Ok(key.clone());
+                }
+            }
+        }
+        let key = Arc::new(keys::parse_private_pem(&app.private_key_pem)?);
+        if let Ok(mut cache) = self.app_keys.lock() {
+            cache.insert(app.app_id.clone(), (app.private_key_pem.clone(), key.clone()));
+        }
+        Ok(key)
+    }
+
+    // ----- social provider ------------------------------------------------------------------------
+
+    /// The emulator's stand-in for Apple's and Google's signing keys (loaded or made on first use).
+    pub(crate) async fn social_key(&self) -> Result<Arc<PrivateKey>, Error> {
+        self.social_key
+            .get_or_try_init(|| async {
+                if let Some(pem) = self.store.run(|c| store::get_meta(c, META_SOCIAL_KEY)).await? {
+                    return Ok(Arc::new(keys::parse_private_pem(&pem)?));
+                }
+                let key = generate_blocking(keys::APP_KEY_BITS).await?;
+                let pem = keys::private_pem(&key)?;
+                self.store.run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem)).await?;
+                Ok::<_, Error>(Arc::new(key))
+            })
+            .await
+            .cloned()
+    }
+
+    // ----- tokens ---------------------------------------------------------------------------------
+
+    /// Verifies a token signed by the server key.
+    pub(crate) fn verify_server_token(&self, token: &str) -> Result<Json, TokenError> {
+        tokens::verify(&self.server_public, token, self.clock.now_secs())
+    }
+
+    /// `{"jwt", "access-token"}` for a user, or `None` when a required metadata field has no
+    /// value (the real server then answers 604).
+    pub(crate) async fn issue_tokens(&self, app: &AppRecord, user: &UserRecord) -> Result<Option<(String, String)>, Error> {
+        let now = self.clock.now_secs();
+        let Some(claims) = user_jwt_claims(&app.settings, user, now) else {
+            return Ok(None);
+        };
+        let app_key = self.app_key(app)?;
+        let server_key = self.server_key.clone();
+        let access_claims = tokens::access_token_claims(&user.handle, &app.app_id);
+        let signed = tokio::task::spawn_blocking(move || {
+            Ok::<_, TokenError>((
+                tokens::sign(&app_key, &claims, now)?,
+                tokens::sign(&server_key, &access_claims, now)?,
+            ))
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+        Ok(Some(signed))
+    }
+
+    pub(crate) async fn sign_with_server_key(&self, claims: Json) -> Result<String, Error> {
+        let key = self.server_key.clone();
+        let now = self.clock.now_secs();
+        Ok(tokio::task::spawn_blocking(move || tokens::sign(&key, &claims, now))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??)
+    }
+
+    // ----- outbox ---------------------------------------------------------------------------------
+
+    pub(crate) async fn send(&self, message: NewMessage) -> Result<(), StoreError> {
+        message.log();
+        let now = self.clock.now_ms();
+        self.store
+            .run(move |c| store::insert_message(c, &message, now).map(|_| ()))
+            .await
+    }
+
+    // ----- passwords ------------------------------------------------------------------------------
+
+    pub(crate) async fn hash_password(&self, md5_hex: &str) -> Result<String, Error> {
+        let cost = self.options.bcrypt_cost;
+        let password = md5_hex.to_owned();
+        tokio::task::spawn_blocking(move || bcrypt::hash(password, cost))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?
+            .map_err(|e| Error::Internal(e.to_string()))
+    }
+
+    pub(crate) async fn check_password(&self, md5_hex: &str, hash: Option<&str>) -> bool {
+        let Some(hash) = hash else {
+            return false;
+        };
+        let (password, hash) = (md5_hex.to_owned(), hash.to_owned());
+        tokio::task::spawn_blocking(move || bcrypt::verify(password, &hash).unwrap_or(false))
+            .await
+            .unwrap_or(false)
+    }
+}
+
+/// The user JWT claims of 1.3, in the real server's order; `None` if a required field is empty.
+pub(crate) fn user_jwt_claims(settings: &AppSettings, user: &UserRecord, now: i64) -> Option<Json> {
+    let hours = if settings.user_jwt_expiration == 0 { 1 } else { i64::from(settings.user_jwt_expiration) };
+    let mut payload = Json::Object(vec![
+        ("aud".into(), settings.realm_app_id.clone().unwrap_or_else(|| "none".into()).into()),
+        ("sub".into(), user.handle.clone().into()),
+        ("exp".into(), Json::from(now + hours * 3600)),
+    ]);
+    if settings.meta_data_email {
+        payload.insert("email", user.handle.clone().into());
+    }
+    let mut metadata = match &user.metadata {
+        m @ Json::Object(_) => m.clone(),
+        _ => Json::object(),
+    };
+    let anonymous = user.handle.contains("ANON_");
+    for field in &settings.meta_data {
+        if field.field_name == "email" {
+            metadata.set_path(&field.path, user.handle.clone().into());
+            payload.remove("email");
+        }
+        let mut value = metadata.get_path(&field.path).cloned();
+        if anonymous {
+            value = Some(format!("ANON_{}", field.field_name).into());
+        }
+        match value {
+            Some(v) if v.is_truthy() => metadata.set_path(&field.path, v),
+            _ if field.required => return None,
+            _ => {}
+        }
+    }
+    if settings.user_names_enabled {
+        if let Some(name) = &user.user_name {
+            metadata.insert("userName", name.clone().into());
+        }
+    }
+    if let Json::Object(entries) = metadata {
+        for (key, value) in entries {
+            payload.insert(&key, value);
+        }
+    }
+    Some(payload)
+}
+
+async fn generate_blocking(bits: usize) -> Result<PrivateKey, KeyError> {
+    tokio::task::spawn_blocking(move || keys::generate(bits))
+        .await
+        .map_err(|e| KeyError::Rsa(e.to_string()))?
+}
+
+/// A new app id: a UUID v4 without dashes (32 lowercase hex).
+pub(crate) fn new_app_id() -> String {
+    let mut bytes = [0_u8; 16];
+    rand::fill(&mut bytes);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// 32 lowercase hex characters (what clients check; imported ids need not be UUID v4).
+pub(crate) fn is_app_id(id: &str) -> bool {
+    id.len() == 32 && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A 6-digit code, 100000–999999, as `util.getRandomNumber` makes them.
+pub(crate) fn random_code() -> i64 {
+    rand::random_range(100_000..=999_999)
+}

@@ -20,6 +20,7 @@ pub(crate) fn items(model: &Model) -> TokenStream {
     let token = model.app_token.as_str();
     let app_id = model.app_token.app_id();
     let issued_at = model.app_token.issued_at();
+    let issued_at_literal = Literal::u64_unsuffixed(issued_at);
     let expires_at = option_u64(model.app_token.expires_at());
     let not_before = option_u64(model.app_token.not_before());
     let address = model.rest_address.as_str();
@@ -63,7 +64,7 @@ pub(crate) fn items(model: &Model) -> TokenStream {
         #[doc = #doc_app_id]
         pub const APP_ID: &str = #app_id;
         #[doc = #doc_iat]
-        pub const APP_TOKEN_ISSUED_AT: u64 = #issued_at;
+        pub const APP_TOKEN_ISSUED_AT: u64 = #issued_at_literal;
         #[doc = #doc_address]
         pub const COSYNC_REST_ADDRESS: &str = #address;
         #[doc = #doc_realm]

@@ -1,0 +1,1 @@
+fn main() { println!("{}", cosync_test_support::mint::app_token()); }

@@ -8,7 +8,7 @@ use cosync_runtime::{
 use crate::diagnostic::{Diagnostic, Show};
 use crate::hosted::{self, HostedServer};
 use crate::model::{Model, Signer};
-use crate::read::{Content, Context, Key, Settings, Value, report_private_key};
+use crate::read::{Content, Context, Field, Settings, Value, report_private_key};
 use crate::source::Span;
 use crate::time::utc;
 
@@ -22,12 +22,12 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
         .unwrap_or_else(|| "cosync.toml".to_owned());
     for (key, what) in [
         (
-            Key::AppToken,
+            Field::AppToken,
             "the App Token from the CoSync Portal's Keys tab",
         ),
         (
-            Key::PublicKey,
-            "the Realm Public Key from the CoSync Portal's Keys tab (PEM or raw)",
+            Field::PublicKey,
+            "the Realm Public Field from the CoSync Portal's Keys tab (PEM or raw)",
         ),
     ] {
         if !settings.key_spans.contains_key(&key) {
@@ -42,15 +42,15 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
     let realm_app_id = check_realm_app_id(cx, settings);
     let public_key = settings
         .values
-        .get(&Key::PublicKey)
-        .and_then(|v| check_key(cx, Key::PublicKey, v));
+        .get(&Field::PublicKey)
+        .and_then(|v| check_key(cx, Field::PublicKey, v));
     let app_token_key = settings
         .values
-        .get(&Key::AppTokenKey)
-        .and_then(|v| check_key(cx, Key::AppTokenKey, v));
+        .get(&Field::AppTokenKey)
+        .and_then(|v| check_key(cx, Field::AppTokenKey, v));
     let token = settings
         .values
-        .get(&Key::AppToken)
+        .get(&Field::AppToken)
         .and_then(|v| check_token(cx, v, now));
 
     if let Some((public_key, _)) = &public_key {
@@ -63,11 +63,11 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
             if let Some((realm, _)) = &public_key
                 && realm == key
             {
-                let origin = &settings.values[&Key::AppTokenKey].origin;
+                let origin = &settings.values[&Field::AppTokenKey].origin;
                 cx.push(
                     Diagnostic::error("`app_token_key` is the Realm public key")
                         .at(
-                            value_span(&settings.values[&Key::AppTokenKey]),
+                            value_span(&settings.values[&Field::AppTokenKey]),
                             format!("same key as `public_key` (SHA-256 {})", key.fingerprint().short()),
                             Show::Text,
                         )
@@ -96,7 +96,7 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
                      config/publickey.pem), e.g. `app_token_key = { file = \"server-public.pem\" }`; \
                      keys are built in only for sandbox.cosync.net and rest.cosync.net",
                 );
-                if let Some(value) = settings.values.get(&Key::RestAddress) {
+                if let Some(value) = settings.values.get(&Field::RestAddress) {
                     d = d.at(
                         value_span(value),
                         "a self-hosted server: its key must be configured",
@@ -164,7 +164,7 @@ pub(crate) fn value_span(value: &Value) -> Span {
     }
 }
 
-fn text_of<'v>(cx: &mut Context<'_>, key: Key, value: &'v Value) -> Option<&'v str> {
+fn text_of<'v>(cx: &mut Context<'_>, key: Field, value: &'v Value) -> Option<&'v str> {
     match &value.content {
         Content::Text(text) => Some(text),
         Content::Bytes(_) => {
@@ -194,12 +194,12 @@ fn from_where(value: &Value, label: impl Into<String>) -> String {
 }
 
 fn check_rest_address(cx: &mut Context<'_>, settings: &Settings) -> Option<RestAddress> {
-    let Some(value) = settings.values.get(&Key::RestAddress) else {
+    let Some(value) = settings.values.get(&Field::RestAddress) else {
         // Set but unresolvable (already reported), or not set at all: the sandbox default.
-        return (!settings.key_spans.contains_key(&Key::RestAddress))
+        return (!settings.key_spans.contains_key(&Field::RestAddress))
             .then_some(RestAddress::SANDBOX);
     };
-    let text = text_of(cx, Key::RestAddress, value)?;
+    let text = text_of(cx, Field::RestAddress, value)?;
     match RestAddress::parse(text) {
         Ok(address) => Some(address),
         Err(error) => {
@@ -217,8 +217,8 @@ fn check_rest_address(cx: &mut Context<'_>, settings: &Settings) -> Option<RestA
 }
 
 fn check_realm_app_id(cx: &mut Context<'_>, settings: &Settings) -> Option<String> {
-    let value = settings.values.get(&Key::RealmAppId)?;
-    let text = text_of(cx, Key::RealmAppId, value)?.trim();
+    let value = settings.values.get(&Field::RealmAppId)?;
+    let text = text_of(cx, Field::RealmAppId, value)?.trim();
     match cosync_runtime::check_realm_app_id(text) {
         Ok(()) => Some(text.to_owned()),
         Err(error) => {
@@ -235,14 +235,14 @@ fn check_realm_app_id(cx: &mut Context<'_>, settings: &Settings) -> Option<Strin
     }
 }
 
-fn check_key(cx: &mut Context<'_>, key: Key, value: &Value) -> Option<(PublicKey, KeyFormat)> {
+fn check_key(cx: &mut Context<'_>, key: Field, value: &Value) -> Option<(PublicKey, KeyFormat)> {
     let parsed = match &value.content {
         Content::Text(text) => PublicKey::parse_with_format(text),
         Content::Bytes(der) => PublicKey::from_der(der).map(|k| (k, KeyFormat::Der)),
     };
     let error = match parsed {
         Ok((public_key, format)) => {
-            if format == KeyFormat::Base64Der && key == Key::PublicKey {
+            if format == KeyFormat::Base64Der && key == Field::PublicKey {
                 cx.push(
                     Diagnostic::warning("`public_key` is base64 DER, not the Portal's raw form")
                         .at(value_span(value), from_where(value, "the PEM body without its BEGIN/END lines"), Show::Text)
@@ -270,13 +270,13 @@ fn check_key(cx: &mut Context<'_>, key: Key, value: &Value) -> Option<(PublicKey
     None
 }
 
-fn key_problem(key: Key, error: &KeyError) -> (&'static str, String) {
+fn key_problem(key: Field, error: &KeyError) -> (&'static str, String) {
     let copy = match key {
-        Key::AppTokenKey => {
+        Field::AppTokenKey => {
             "give the CoSync Auth server's public key (config/publickey.pem), as PEM or raw"
         }
         _ => {
-            "copy the Realm Public Key again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Key\")"
+            "copy the Realm Public Field again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Field\")"
         }
     };
     match error {
@@ -304,7 +304,7 @@ fn refuse_server_key_as_realm_key(cx: &mut Context<'_>, settings: &Settings, key
         .iter()
         .find(|s| s.fingerprint == fingerprint)
     {
-        let value = &settings.values[&Key::PublicKey];
+        let value = &settings.values[&Field::PublicKey];
         cx.push(
             Diagnostic::error(format!(
                 "`public_key` is {}'s server key, not an app's Realm public key",
@@ -312,7 +312,7 @@ fn refuse_server_key_as_realm_key(cx: &mut Context<'_>, settings: &Settings, key
             ))
             .at(value_span(value), from_where(value, format!("SHA-256 {}", key.fingerprint().short())), Show::Text)
             .help(
-                "paste your app's Realm Public Key from the CoSync Portal's Keys tab: it verifies user \
+                "paste your app's Realm Public Field from the CoSync Portal's Keys tab: it verifies user \
                  JWTs. The server key verifies app tokens and is built in",
             ),
         );
@@ -322,7 +322,7 @@ fn refuse_server_key_as_realm_key(cx: &mut Context<'_>, settings: &Settings, key
 type CheckedToken<'v> = (AppToken, DecodedToken, &'v Value);
 
 fn check_token<'v>(cx: &mut Context<'_>, value: &'v Value, now: u64) -> Option<CheckedToken<'v>> {
-    let text = text_of(cx, Key::AppToken, value)?;
+    let text = text_of(cx, Field::AppToken, value)?;
     let at = value_span(value);
     // Never show more than the header: the rest of a mis-pasted token may be a credential.
     let header_len = text.trim().find('.').unwrap_or(0);
@@ -569,7 +569,7 @@ fn check_signature(
         .at(at, from_where(value, label), show)
         .help(help);
     if let Signer::Configured(_) = signer
-        && let Some(key_value) = settings.values.get(&Key::AppTokenKey)
+        && let Some(key_value) = settings.values.get(&Field::AppTokenKey)
         && let Some(profile) = &key_value.origin.profile
     {
         d = d.note(format!("`app_token_key` comes from [profile.{profile}]"));

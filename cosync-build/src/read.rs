@@ -17,7 +17,7 @@ const MAX_FILE_LEN: u64 = 1024 * 1024;
 
 /// The keys of `cosync.toml` (and of each `[profile.NAME]` table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) enum Key {
+pub(crate) enum Field {
     AppToken,
     PublicKey,
     RealmAppId,
@@ -25,32 +25,32 @@ pub(crate) enum Key {
     AppTokenKey,
 }
 
-impl Key {
-    pub(crate) const ALL: [Key; 5] = [
-        Key::AppToken,
-        Key::PublicKey,
-        Key::RealmAppId,
-        Key::RestAddress,
-        Key::AppTokenKey,
+impl Field {
+    pub(crate) const ALL: [Field; 5] = [
+        Field::AppToken,
+        Field::PublicKey,
+        Field::RealmAppId,
+        Field::RestAddress,
+        Field::AppTokenKey,
     ];
 
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Key::AppToken => "app_token",
-            Key::PublicKey => "public_key",
-            Key::RealmAppId => "realm_app_id",
-            Key::RestAddress => "rest_address",
-            Key::AppTokenKey => "app_token_key",
+            Field::AppToken => "app_token",
+            Field::PublicKey => "public_key",
+            Field::RealmAppId => "realm_app_id",
+            Field::RestAddress => "rest_address",
+            Field::AppTokenKey => "app_token_key",
         }
     }
 
-    fn from_name(name: &str) -> Option<Key> {
-        Key::ALL.into_iter().find(|k| k.name() == name)
+    fn from_name(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|k| k.name() == name)
     }
 
     /// Keys whose values may come from binary files (DER keys).
     fn is_key_material(self) -> bool {
-        matches!(self, Key::PublicKey | Key::AppTokenKey)
+        matches!(self, Field::PublicKey | Field::AppTokenKey)
     }
 }
 
@@ -106,9 +106,9 @@ pub(crate) struct Value {
 /// What was read: one resolved value per key that was set.
 #[derive(Debug, Default)]
 pub(crate) struct Settings {
-    pub(crate) values: BTreeMap<Key, Value>,
+    pub(crate) values: BTreeMap<Field, Value>,
     /// The span of each key's name, for "missing"/"conflicting" diagnostics.
-    pub(crate) key_spans: BTreeMap<Key, Span>,
+    pub(crate) key_spans: BTreeMap<Field, Span>,
     /// The main file.
     pub(crate) file: Option<FileId>,
 }
@@ -163,7 +163,7 @@ enum Spec {
     },
 }
 
-type Table = BTreeMap<Key, (Span, Spec)>;
+type Table = BTreeMap<Field, (Span, Spec)>;
 
 fn span(file: FileId, range: Range<usize>) -> Span {
     Span { file, range }
@@ -251,7 +251,7 @@ fn read_settings(
         let key_span = span(file, key.span());
         match key.get_ref().as_ref() {
             "profile" => read_profiles(cx, file, value, &mut profiles),
-            name => match Key::from_name(name) {
+            name => match Field::from_name(name) {
                 Some(k) => {
                     if let Some(spec) = read_spec(cx, file, k, value) {
                         top.insert(k, (key_span, spec));
@@ -394,7 +394,7 @@ fn read_profiles(
         let mut settings = Table::new();
         for (key, value) in entries {
             let key_span = span(file, key.span());
-            match Key::from_name(key.get_ref()) {
+            match Field::from_name(key.get_ref()) {
                 Some(k) => {
                     if let Some(spec) = read_spec(cx, file, k, value) {
                         settings.insert(k, (key_span, spec));
@@ -448,7 +448,7 @@ fn verbatim_offset(text: &str, range: &Range<usize>, value: &str) -> Option<usiz
 fn read_spec(
     cx: &mut Context<'_>,
     file: FileId,
-    key: Key,
+    key: Field,
     value: &Spanned<DeValue<'_>>,
 ) -> Option<Spec> {
     let value_span = span(file, value.span());
@@ -557,7 +557,7 @@ const ALIASES: &[(&str, &str)] = &[
 ];
 
 fn unknown_key(cx: &mut Context<'_>, at: Span, name: &str, top_level: bool) {
-    let mut known: Vec<&str> = Key::ALL.iter().map(|k| k.name()).collect();
+    let mut known: Vec<&str> = Field::ALL.iter().map(|k| k.name()).collect();
     if top_level {
         known.push("profile");
     }
@@ -615,7 +615,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
 
 fn resolve(
     cx: &mut Context<'_>,
-    key: Key,
+    key: Field,
     spec: Spec,
     config_dir: &Path,
     base: &Path,
@@ -721,18 +721,18 @@ fn resolve(
     Some(Value { content, origin })
 }
 
-pub(crate) fn report_private_key(cx: &mut Context<'_>, key: Key, origin: &Origin) {
+pub(crate) fn report_private_key(cx: &mut Context<'_>, key: Field, origin: &Origin) {
     cx.private_key_reported = true;
     let label = match origin.describe() {
         Some(what) => format!("{what} is a private key (not shown)"),
         None => "a private key (not shown)".to_owned(),
     };
     let help = match key {
-        Key::PublicKey => {
-            "paste the Realm Public Key from the CoSync Portal's Keys tab instead. Treat this private \
+        Field::PublicKey => {
+            "paste the Realm Public Field from the CoSync Portal's Keys tab instead. Treat this private \
              key as leaked and rotate it if it was ever committed or shared"
         }
-        Key::AppTokenKey => {
+        Field::AppTokenKey => {
             "give the CoSync server's PUBLIC key (config/publickey.pem), never its private key. Treat \
              this private key as leaked and rotate it if it was ever committed or shared"
         }

@@ -140,9 +140,15 @@ pub(crate) fn cosync_toml(app: &AppRecord, server_public_pem: &str, rest_address
         app.app_id
     );
     out.push_str(&format!("app_token = {}\n", toml_string(&app.app_token)));
-    out.push_str(&format!("public_key = \"\"\"\n{}\n\"\"\"\n", app.public_key_pem.trim_end()));
+    out.push_str(&format!(
+        "public_key = \"\"\"\n{}\n\"\"\"\n",
+        app.public_key_pem.trim_end()
+    ));
     out.push_str(&format!("rest_address = {}\n", toml_string(rest_address)));
-    out.push_str(&format!("app_token_key = \"\"\"\n{}\n\"\"\"\n", server_public_pem.trim_end()));
+    out.push_str(&format!(
+        "app_token_key = \"\"\"\n{}\n\"\"\"\n",
+        server_public_pem.trim_end()
+    ));
     if let Some(realm) = &app.settings.realm_app_id {
         out.push_str(&format!("realm_app_id = {}\n", toml_string(realm)));
     }

@@ -27,7 +27,9 @@ impl Clock {
 
     /// Moves the clock forward (never backward: codes and tokens must not become "younger").
     pub(crate) fn advance(&self, seconds: u64) {
-        let ms = i64::try_from(seconds).unwrap_or(i64::MAX / 1000).saturating_mul(1000);
+        let ms = i64::try_from(seconds)
+            .unwrap_or(i64::MAX / 1000)
+            .saturating_mul(1000);
         self.offset_ms.fetch_add(ms, Ordering::Relaxed);
     }
 }

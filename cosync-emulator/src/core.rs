@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use rsa::{PrivateKey, PublicKey};
-use tokio::sync::{watch, OnceCell};
+use tokio::sync::{OnceCell, watch};
 
-use crate::apps::{cosync_toml, AppInfo, CreatedApp, NewApp};
+use crate::apps::{AppInfo, CreatedApp, NewApp, cosync_toml};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::json::Json;
@@ -69,7 +69,9 @@ impl Core {
             .map_err(|e| Error::Internal(e.to_string()))??;
         let stored = store.run(|c| store::get_meta(c, META_SERVER_KEY)).await?;
         let key = match (stored, server_key) {
-            (Some(stored), ServerKeySource::StoredOrGenerated) => Arc::new(keys::parse_private_pem(&stored)?),
+            (Some(stored), ServerKeySource::StoredOrGenerated) => {
+                Arc::new(keys::parse_private_pem(&stored)?)
+            }
             (Some(stored), ServerKeySource::Pem(given)) => {
                 let stored = keys::parse_private_pem(&stored)?;
                 let given = keys::parse_private_pem(&given)?;
@@ -81,17 +83,26 @@ impl Core {
             (None, source) => {
                 let key = match source {
                     ServerKeySource::Pem(pem) => Arc::new(keys::parse_private_pem(&pem)?),
-                    ServerKeySource::StoredOrGenerated if *location == StoreLocation::Memory => PROCESS_SERVER_KEY
-                        .get_or_try_init(|| async { generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new) })
-                        .await?
-                        .clone(),
+                    ServerKeySource::StoredOrGenerated if *location == StoreLocation::Memory => {
+                        PROCESS_SERVER_KEY
+                            .get_or_try_init(|| async {
+                                generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new)
+                            })
+                            .await?
+                            .clone()
+                    }
                     ServerKeySource::StoredOrGenerated => {
-                        tracing::info!("generating the emulator's {}-bit server key (once per data directory)", keys::SERVER_KEY_BITS);
+                        tracing::info!(
+                            "generating the emulator's {}-bit server key (once per data directory)",
+                            keys::SERVER_KEY_BITS
+                        );
                         Arc::new(generate_blocking(keys::SERVER_KEY_BITS).await?)
                     }
                 };
                 let pem = keys::private_pem(&key)?;
-                store.run(move |c| store::set_meta(c, META_SERVER_KEY, &pem)).await?;
+                store
+                    .run(move |c| store::set_meta(c, META_SERVER_KEY, &pem))
+                    .await?;
                 key
             }
         };
@@ -106,9 +117,15 @@ impl Core {
             let given = keys::parse_private_pem(&pem)?;
             let stored = store.run(|c| store::get_meta(c, META_SOCIAL_KEY)).await?;
             match stored {
-                Some(stored) if keys::parse_private_pem(&stored)? != given => return Err(Error::SocialKeyMismatch),
+                Some(stored) if keys::parse_private_pem(&stored)? != given => {
+                    return Err(Error::SocialKeyMismatch);
+                }
                 Some(_) => {}
-                None => store.run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem)).await?,
+                None => {
+                    store
+                        .run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem))
+                        .await?
+                }
             }
             let _ = social_key.set(Arc::new(given));
         }
@@ -154,7 +171,11 @@ impl Core {
 
     // ----- apps -------------------------------------------------------------------------------
 
-    pub(crate) async fn create_app(&self, new: NewApp, rest_address: &str) -> Result<CreatedApp, Error> {
+    pub(crate) async fn create_app(
+        &self,
+        new: NewApp,
+        rest_address: &str,
+    ) -> Result<CreatedApp, Error> {
         new.settings.validate().map_err(Error::InvalidSettings)?;
         let app_id = match &new.app_id {
             Some(id) if is_app_id(id) => id.clone(),
@@ -168,9 +189,10 @@ impl Core {
         let iat = new.token_iat.unwrap_or_else(|| self.clock.now_secs());
         let server_key = self.server_key.clone();
         let claims = tokens::app_token_claims(&app_id);
-        let app_token = tokio::task::spawn_blocking(move || tokens::sign(&server_key, &claims, iat))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))??;
+        let app_token =
+            tokio::task::spawn_blocking(move || tokens::sign(&server_key, &claims, iat))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??;
         let now = self.clock.now_ms();
         let record = AppRecord {
             app_id: app_id.clone(),
@@ -182,7 +204,11 @@ impl Core {
             updated_at: now,
         };
         let to_insert = record.clone();
-        if !self.store.run(move |c| store::insert_app(c, &to_insert)).await? {
+        if !self
+            .store
+            .run(move |c| store::insert_app(c, &to_insert))
+            .await?
+        {
             return Err(Error::AppExists(app_id));
         }
         tracing::info!(app_id = %record.app_id, name = %record.settings.name, "app created");
@@ -208,11 +234,15 @@ impl Core {
     }
 
     pub(crate) async fn apps(&self) -> Result<Vec<AppInfo>, Error> {
-        let records = self.store.run(store::list_apps).await?;
+        let records = self.store.run(|c| store::list_apps(c)).await?;
         Ok(records.iter().map(AppInfo::from_record).collect())
     }
 
-    pub(crate) async fn update_settings(&self, app_id: &str, patch: AppSettingsPatch) -> Result<AppSettings, Error> {
+    pub(crate) async fn update_settings(
+        &self,
+        app_id: &str,
+        patch: AppSettingsPatch,
+    ) -> Result<AppSettings, Error> {
         let app_id = app_id.to_owned();
         let now = self.clock.now_ms();
         self.store
@@ -251,7 +281,10 @@ impl Core {
         }
         let key = Arc::new(keys::parse_private_pem(&app.private_key_pem)?);
         if let Ok(mut cache) = self.app_keys.lock() {
-            cache.insert(app.app_id.clone(), (app.private_key_pem.clone(), key.clone()));
+            cache.insert(
+                app.app_id.clone(),
+                (app.private_key_pem.clone(), key.clone()),
+            );
         }
         Ok(key)
     }
@@ -262,12 +295,18 @@ impl Core {
     pub(crate) async fn social_key(&self) -> Result<Arc<PrivateKey>, Error> {
         self.social_key
             .get_or_try_init(|| async {
-                if let Some(pem) = self.store.run(|c| store::get_meta(c, META_SOCIAL_KEY)).await? {
+                if let Some(pem) = self
+                    .store
+                    .run(|c| store::get_meta(c, META_SOCIAL_KEY))
+                    .await?
+                {
                     return Ok(Arc::new(keys::parse_private_pem(&pem)?));
                 }
                 let key = generate_blocking(keys::APP_KEY_BITS).await?;
                 let pem = keys::private_pem(&key)?;
-                self.store.run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem)).await?;
+                self.store
+                    .run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem))
+                    .await?;
                 Ok::<_, Error>(Arc::new(key))
             })
             .await
@@ -283,7 +322,11 @@ impl Core {
 
     /// `{"jwt", "access-token"}` for a user, or `None` when a required metadata field has no
     /// value (the real server then answers 604).
-    pub(crate) async fn issue_tokens(&self, app: &AppRecord, user: &UserRecord) -> Result<Option<(String, String)>, Error> {
+    pub(crate) async fn issue_tokens(
+        &self,
+        app: &AppRecord,
+        user: &UserRecord,
+    ) -> Result<Option<(String, String)>, Error> {
         let now = self.clock.now_secs();
         let Some(claims) = user_jwt_claims(&app.settings, user, now) else {
             return Ok(None);
@@ -305,9 +348,11 @@ impl Core {
     pub(crate) async fn sign_with_server_key(&self, claims: Json) -> Result<String, Error> {
         let key = self.server_key.clone();
         let now = self.clock.now_secs();
-        Ok(tokio::task::spawn_blocking(move || tokens::sign(&key, &claims, now))
-            .await
-            .map_err(|e| Error::Internal(e.to_string()))??)
+        Ok(
+            tokio::task::spawn_blocking(move || tokens::sign(&key, &claims, now))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??,
+        )
     }
 
     // ----- outbox ---------------------------------------------------------------------------------
@@ -344,9 +389,20 @@ impl Core {
 
 /// The user JWT claims of 1.3, in the real server's order; `None` if a required field is empty.
 pub(crate) fn user_jwt_claims(settings: &AppSettings, user: &UserRecord, now: i64) -> Option<Json> {
-    let hours = if settings.user_jwt_expiration == 0 { 1 } else { i64::from(settings.user_jwt_expiration) };
+    let hours = if settings.user_jwt_expiration == 0 {
+        1
+    } else {
+        i64::from(settings.user_jwt_expiration)
+    };
     let mut payload = Json::Object(vec![
-        ("aud".into(), settings.realm_app_id.clone().unwrap_or_else(|| "none".into()).into()),
+        (
+            "aud".into(),
+            settings
+                .realm_app_id
+                .clone()
+                .unwrap_or_else(|| "none".into())
+                .into(),
+        ),
         ("sub".into(), user.handle.clone().into()),
         ("exp".into(), Json::from(now + hours * 3600)),
     ]);
@@ -409,4 +465,49 @@ pub(crate) fn is_app_id(id: &str) -> bool {
 /// A 6-digit code, 100000–999999, as `util.getRandomNumber` makes them.
 pub(crate) fn random_code() -> i64 {
     rand::random_range(100_000..=999_999)
+}
+
+impl Core {
+    /// Sets a user's account status (`suspend` makes `login` answer 404).
+    pub(crate) async fn set_user_status(
+        &self,
+        app_id: &str,
+        handle: &str,
+        status: &str,
+    ) -> Result<UserRecord, Error> {
+        let (app, h, s, now) = (
+            app_id.to_owned(),
+            handle.to_lowercase(),
+            status.to_owned(),
+            self.clock.now_ms(),
+        );
+        let user = self
+            .store
+            .tx(move |tx| {
+                if !store::set_status(tx, &app, &h, &s, now)? {
+                    return Ok(None);
+                }
+                store::get_user(tx, &app, &h)
+            })
+            .await?;
+        user.ok_or_else(|| Error::NoSuchUser {
+            app_id: app_id.to_owned(),
+            handle: handle.to_owned(),
+        })
+    }
+
+    /// Mints an Apple/Google stand-in ID token signed by the social-provider key.
+    pub(crate) async fn social_token(
+        &self,
+        request: &crate::social::SocialToken,
+    ) -> Result<String, Error> {
+        let key = self.social_key().await?;
+        let now = self.clock.now_secs();
+        let claims = request.claims(now);
+        Ok(
+            tokio::task::spawn_blocking(move || tokens::sign(&key, &claims, now))
+                .await
+                .map_err(|e| Error::Internal(e.to_string()))??,
+        )
+    }
 }

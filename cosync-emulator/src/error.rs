@@ -26,7 +26,9 @@ pub enum Error {
     },
     /// A server key was given but the data directory already holds a different one (its app
     /// tokens would stop verifying).
-    #[error("the data directory already has a different server key; use another directory or omit the key")]
+    #[error(
+        "the data directory already has a different server key; use another directory or omit the key"
+    )]
     ServerKeyMismatch,
     /// A social-provider key was given but the data directory already holds a different one.
     #[error("the data directory already has a different social-provider key")]

@@ -42,7 +42,9 @@ fn string_to_number(s: &str) -> f64 {
         _ => {}
     }
     // Rust's float parser also accepts "inf"/"nan"/"infinity", which JavaScript does not.
-    if t.chars().any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E') {
+    if t.chars()
+        .any(|c| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+    {
         return f64::NAN;
     }
     t.parse::<f64>().unwrap_or(f64::NAN)

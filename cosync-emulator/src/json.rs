@@ -278,7 +278,10 @@ mod tests {
     #[test]
     fn keeps_key_order() {
         let v = Json::parse(r#"{"z":1,"a":{"y":true,"b":null},"m":"x"}"#).unwrap();
-        assert_eq!(v.to_json_string(), r#"{"z":1,"a":{"y":true,"b":null},"m":"x"}"#);
+        assert_eq!(
+            v.to_json_string(),
+            r#"{"z":1,"a":{"y":true,"b":null},"m":"x"}"#
+        );
     }
 
     #[test]
@@ -293,7 +296,10 @@ mod tests {
         v.set_path("user_data.name", "Ann".into());
         v.set_path("user_data.age", "7".into());
         v.set_path("top", "t".into());
-        assert_eq!(v.to_json_string(), r#"{"user_data":{"name":"Ann","age":"7"},"top":"t"}"#);
+        assert_eq!(
+            v.to_json_string(),
+            r#"{"user_data":{"name":"Ann","age":"7"},"top":"t"}"#
+        );
         assert_eq!(v.get_path("user_data.name"), Some(&Json::from("Ann")));
         assert_eq!(v.get_path("user_data.missing"), None);
         assert_eq!(v.get_path("top.deeper"), None);
@@ -305,7 +311,10 @@ mod tests {
     fn merge_is_deep() {
         let mut a = Json::parse(r#"{"u":{"x":"1"},"k":"a"}"#).unwrap();
         a.merge(&Json::parse(r#"{"u":{"y":"2"},"k":"b","n":"c"}"#).unwrap());
-        assert_eq!(a.to_json_string(), r#"{"u":{"x":"1","y":"2"},"k":"b","n":"c"}"#);
+        assert_eq!(
+            a.to_json_string(),
+            r#"{"u":{"x":"1","y":"2"},"k":"b","n":"c"}"#
+        );
     }
 
     #[test]

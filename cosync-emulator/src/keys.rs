@@ -1,10 +1,10 @@
 //! RSA keys: generation, PEM import/export in the exact shapes the real server produces.
 
 use base64ct::{Base64, Encoding};
+use rsa::PrivateKey;
 use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey, LineEnding};
 use rsa::traits::PublicKeyParts;
-use rsa::PrivateKey;
 
 /// Size of the server key that signs app tokens, access tokens and login tokens (hosted servers
 /// use 3072-bit keys, COSYNC.md 0.10).
@@ -21,7 +21,9 @@ pub enum KeyError {
     )]
     UnreadablePrivateKey,
     /// A passphrase-protected key.
-    #[error("encrypted private keys are not supported; decrypt it first (e.g. `openssl pkey -in KEY -out plain.pem`)")]
+    #[error(
+        "encrypted private keys are not supported; decrypt it first (e.g. `openssl pkey -in KEY -out plain.pem`)"
+    )]
     Encrypted,
     /// Smaller than CoSync clients accept.
     #[error("RSA key is {bits} bits; at least 2048 bits are required")]
@@ -99,11 +101,16 @@ mod tests {
 
     #[test]
     fn rejects_garbage_and_public_keys() {
-        assert!(matches!(parse_private_pem("hello"), Err(KeyError::UnreadablePrivateKey)));
+        assert!(matches!(
+            parse_private_pem("hello"),
+            Err(KeyError::UnreadablePrivateKey)
+        ));
         let public = public_pem(&parse_private_pem(APP_KEY).unwrap()).unwrap();
         assert!(parse_private_pem(&public).is_err());
         assert!(matches!(
-            parse_private_pem("-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"),
+            parse_private_pem(
+                "-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----"
+            ),
             Err(KeyError::Encrypted)
         ));
     }
@@ -113,7 +120,11 @@ mod tests {
         let pem = public_pem(&parse_private_pem(APP_KEY).unwrap()).unwrap();
         assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----\n"));
         assert!(pem.ends_with("\n-----END PUBLIC KEY-----"));
-        let body: Vec<&str> = pem.lines().skip(1).take_while(|l| !l.starts_with("-----")).collect();
+        let body: Vec<&str> = pem
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.starts_with("-----"))
+            .collect();
         assert!(body[..body.len() - 1].iter().all(|l| l.len() == 64));
         assert!(!pem.contains('\r'));
         let raw = raw_public_key(&pem);

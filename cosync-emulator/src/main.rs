@@ -1,1 +1,7 @@
-fn main() {}
+//! `cosync-emulator`: a local CoSync Auth server.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -75,7 +75,13 @@ pub(crate) struct NewMessage {
 }
 
 impl NewMessage {
-    pub(crate) fn email(template: &'static str, app_id: &str, to: &str, subject: String, text: String) -> Self {
+    pub(crate) fn email(
+        template: &'static str,
+        app_id: &str,
+        to: &str,
+        subject: String,
+        text: String,
+    ) -> Self {
         NewMessage {
             kind: MessageKind::Email,
             template,
@@ -89,7 +95,13 @@ impl NewMessage {
         }
     }
 
-    pub(crate) fn sms(template: &'static str, app_id: &str, to: &str, text: String, code: i64) -> Self {
+    pub(crate) fn sms(
+        template: &'static str,
+        app_id: &str,
+        to: &str,
+        text: String,
+        code: i64,
+    ) -> Self {
         NewMessage {
             kind: MessageKind::Sms,
             template,

@@ -49,7 +49,10 @@ pub fn png(text: &str) -> Result<Vec<u8>, QrError> {
 
 /// `data:image/png;base64,…` of [`png`].
 pub fn data_url(text: &str) -> Result<String, QrError> {
-    Ok(format!("data:image/png;base64,{}", Base64::encode_string(&png(text)?)))
+    Ok(format!(
+        "data:image/png;base64,{}",
+        Base64::encode_string(&png(text)?)
+    ))
 }
 
 #[cfg(test)]

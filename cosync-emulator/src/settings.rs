@@ -75,7 +75,12 @@ macro_rules! text_enum {
 
 text_enum!(SignupFlow, Code = "code", Link = "link", None = "none");
 text_enum!(TwoFactor, None = "none", Phone = "phone", Google = "google");
-text_enum!(AppStatus, Active = "active", Inactive = "inactive", Migrated = "migrated");
+text_enum!(
+    AppStatus,
+    Active = "active",
+    Inactive = "inactive",
+    Migrated = "migrated"
+);
 
 /// One app metadata field (`metaDataField`): where a value lives in the user's metadata and how
 /// the user may change it.
@@ -270,13 +275,34 @@ impl AppSettings {
             };
         }
         set!(
-            name, status, signup_flow, two_factor_verification, signup_enabled, invitation_enabled,
-            anonymous_login_enabled, user_names_enabled, apple_login_enabled, google_login_enabled,
-            user_jwt_expiration, meta_data, meta_data_invite, meta_data_email, locales,
-            password_filter, password_min_length, password_min_upper, password_min_lower,
-            password_min_digit, password_min_special
+            name,
+            status,
+            signup_flow,
+            two_factor_verification,
+            signup_enabled,
+            invitation_enabled,
+            anonymous_login_enabled,
+            user_names_enabled,
+            apple_login_enabled,
+            google_login_enabled,
+            user_jwt_expiration,
+            meta_data,
+            meta_data_invite,
+            meta_data_email,
+            locales,
+            password_filter,
+            password_min_length,
+            password_min_upper,
+            password_min_lower,
+            password_min_digit,
+            password_min_special
         );
-        set_optional_text!(apple_bundle_id, google_client_id, google_app_name, realm_app_id);
+        set_optional_text!(
+            apple_bundle_id,
+            google_client_id,
+            google_app_name,
+            realm_app_id
+        );
         next.validate()?;
         *self = next;
         Ok(())
@@ -318,18 +344,25 @@ mod tests {
     #[test]
     fn patch_applies_and_validates() {
         let mut s = AppSettings::default();
-        let patch: AppSettingsPatch =
-            serde_json::from_str(r#"{"signupFlow":"none","realmAppId":"toto-bzvdn","userJWTExpiration":2}"#)
-                .unwrap();
+        let patch: AppSettingsPatch = serde_json::from_str(
+            r#"{"signupFlow":"none","realmAppId":"toto-bzvdn","userJWTExpiration":2}"#,
+        )
+        .unwrap();
         s.apply(&patch).unwrap();
         assert_eq!(s.signup_flow, SignupFlow::None);
         assert_eq!(s.realm_app_id.as_deref(), Some("toto-bzvdn"));
         assert_eq!(s.user_jwt_expiration, 2);
-        let bad = AppSettingsPatch { locales: Some(vec![]), ..Default::default() };
+        let bad = AppSettingsPatch {
+            locales: Some(vec![]),
+            ..Default::default()
+        };
         assert!(s.apply(&bad).is_err());
         assert_eq!(s.locales, vec!["EN".to_owned()]);
         assert!(serde_json::from_str::<AppSettingsPatch>(r#"{"nope":1}"#).is_err());
-        let clear = AppSettingsPatch { realm_app_id: Some(String::new()), ..Default::default() };
+        let clear = AppSettingsPatch {
+            realm_app_id: Some(String::new()),
+            ..Default::default()
+        };
         s.apply(&clear).unwrap();
         assert_eq!(s.realm_app_id, None);
     }

@@ -73,12 +73,10 @@ pub fn verify(key: &PublicKey, token: &str, now: i64) -> Result<Json, TokenError
         return Err(TokenError::Malformed);
     }
     let number = |name| {
-        claims
-            .get(name)
-            .and_then(|v| match v {
-                Json::Number(n) => n.as_f64(),
-                _ => None,
-            })
+        claims.get(name).and_then(|v| match v {
+            Json::Number(n) => n.as_f64(),
+            _ => None,
+        })
     };
     if number("exp").is_some_and(|exp| (now as f64) >= exp)
         || number("nbf").is_some_and(|nbf| (now as f64) < nbf)
@@ -146,7 +144,12 @@ mod tests {
     #[test]
     fn signs_with_exact_header_and_iat_last() {
         let key = key();
-        let token = sign(&key, &app_token_claims("0123456789abcdef0123456789abcdef"), 1_700_000_000).unwrap();
+        let token = sign(
+            &key,
+            &app_token_claims("0123456789abcdef0123456789abcdef"),
+            1_700_000_000,
+        )
+        .unwrap();
         assert!(token.starts_with("eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9."));
         let payload = token.split('.').nth(1).unwrap();
         let text = String::from_utf8(Base64UrlUnpadded::decode_vec(payload).unwrap()).unwrap();
@@ -161,23 +164,42 @@ mod tests {
     #[test]
     fn refuses_tampering_other_keys_and_expiry() {
         let key = key();
-        let other = parse_private_pem(include_str!("../tests/fixtures/TEST-ONLY-app-b-2048.pem")).unwrap();
+        let other =
+            parse_private_pem(include_str!("../tests/fixtures/TEST-ONLY-app-b-2048.pem")).unwrap();
         let token = sign(&key, &login_token_claims("a@b.c", "x"), 10).unwrap();
-        assert_eq!(verify(&other.to_public_key(), &token, 10), Err(TokenError::Signature));
+        assert_eq!(
+            verify(&other.to_public_key(), &token, 10),
+            Err(TokenError::Signature)
+        );
         let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
         parts[1] = Base64UrlUnpadded::encode_string(br#"{"handle":"evil","appId":"x","iat":10}"#);
-        assert_eq!(verify(&key.to_public_key(), &parts.join("."), 10), Err(TokenError::Signature));
-        assert_eq!(verify(&key.to_public_key(), "a.b", 10), Err(TokenError::Malformed));
-        assert_eq!(verify(&key.to_public_key(), "", 10), Err(TokenError::Malformed));
+        assert_eq!(
+            verify(&key.to_public_key(), &parts.join("."), 10),
+            Err(TokenError::Signature)
+        );
+        assert_eq!(
+            verify(&key.to_public_key(), "a.b", 10),
+            Err(TokenError::Malformed)
+        );
+        assert_eq!(
+            verify(&key.to_public_key(), "", 10),
+            Err(TokenError::Malformed)
+        );
         let none_alg = format!(
             "{}.{}.",
             Base64UrlUnpadded::encode_string(br#"{"alg":"none"}"#),
             parts[1]
         );
-        assert_eq!(verify(&key.to_public_key(), &none_alg, 10), Err(TokenError::Algorithm));
+        assert_eq!(
+            verify(&key.to_public_key(), &none_alg, 10),
+            Err(TokenError::Algorithm)
+        );
         let expiring = Json::Object(vec![("exp".into(), Json::from(100_i64))]);
         let token = sign(&key, &expiring, 10).unwrap();
         assert!(verify(&key.to_public_key(), &token, 99).is_ok());
-        assert_eq!(verify(&key.to_public_key(), &token, 100), Err(TokenError::Expired));
+        assert_eq!(
+            verify(&key.to_public_key(), &token, 100),
+            Err(TokenError::Expired)
+        );
     }
 }

@@ -127,7 +127,10 @@ fn encode_uri(text: &str, component: bool) -> String {
     const RESERVED: &str = ";,/?:@&=+$#";
     let mut out = String::new();
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() || UNRESERVED.contains(c) || (!component && RESERVED.contains(c)) {
+        if c.is_ascii_alphanumeric()
+            || UNRESERVED.contains(c)
+            || (!component && RESERVED.contains(c))
+        {
             out.push(c);
         } else {
             let mut buf = [0_u8; 4];
@@ -158,7 +161,10 @@ mod tests {
         let s = generate_secret();
         assert_eq!(s.len(), 39, "{s}");
         assert!(s.split(' ').all(|g| g.len() == 4));
-        assert!(s.chars().all(|c| c == ' ' || c.is_ascii_lowercase() || ('2'..='7').contains(&c)));
+        assert!(
+            s.chars()
+                .all(|c| c == ' ' || c.is_ascii_lowercase() || ('2'..='7').contains(&c))
+        );
         assert_eq!(decode_secret(&s).unwrap().len(), 20);
         assert_eq!(format_secret(&decode_secret(&s).unwrap()), s);
     }

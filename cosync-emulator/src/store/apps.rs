@@ -1,6 +1,6 @@
 //! App records.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::StoreError;
 use crate::settings::AppSettings;
@@ -17,7 +17,8 @@ pub(crate) struct AppRecord {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "app_id, app_token, private_key_pem, public_key_pem, settings, created_at, updated_at";
+const COLUMNS: &str =
+    "app_id, app_token, private_key_pem, public_key_pem, settings, created_at, updated_at";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<(AppRecord, String)> {
     Ok((
@@ -35,7 +36,8 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<(AppRecord, String)> {
 }
 
 fn with_settings((mut app, settings): (AppRecord, String)) -> Result<AppRecord, StoreError> {
-    app.settings = serde_json::from_str(&settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    app.settings =
+        serde_json::from_str(&settings).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(app)
 }
 
@@ -78,7 +80,9 @@ pub(crate) fn get_app(conn: &Connection, app_id: &str) -> Result<Option<AppRecor
 
 /// All apps, oldest first.
 pub(crate) fn list_apps(conn: &Connection) -> Result<Vec<AppRecord>, StoreError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM apps ORDER BY created_at, app_id"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM apps ORDER BY created_at, app_id"
+    ))?;
     let rows = stmt.query_map([], from_row)?;
     rows.map(|r| with_settings(r?)).collect()
 }

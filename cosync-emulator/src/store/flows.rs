@@ -1,8 +1,8 @@
 //! Pending sign-ups, invitations and password resets: the records behind the e-mailed codes.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{parse_json_column, StoreError};
+use super::{StoreError, parse_json_column};
 use crate::json::Json;
 
 /// A sign-up waiting for (or past) confirmation.
@@ -43,26 +43,48 @@ fn signup_from_row(r: &Row<'_>) -> rusqlite::Result<(SignupRecord, String)> {
     ))
 }
 
-const SIGNUP_COLUMNS: &str = "id, handle, password_hash, code, status, metadata, locale, updated_at";
+const SIGNUP_COLUMNS: &str =
+    "id, handle, password_hash, code, status, metadata, locale, updated_at";
 
-fn signup_query(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Option<SignupRecord>, StoreError> {
-    conn.query_row(&format!("SELECT {SIGNUP_COLUMNS} FROM signups WHERE {filter}"), args, signup_from_row)
-        .optional()?
-        .map(|(mut s, metadata)| {
-            s.metadata = parse_json_column(&metadata)?;
-            Ok(s)
-        })
-        .transpose()
+fn signup_query(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<SignupRecord>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {SIGNUP_COLUMNS} FROM signups WHERE {filter}"),
+        args,
+        signup_from_row,
+    )
+    .optional()?
+    .map(|(mut s, metadata)| {
+        s.metadata = parse_json_column(&metadata)?;
+        Ok(s)
+    })
+    .transpose()
 }
 
 /// The sign-up record of a handle, whatever its code.
-pub(crate) fn get_signup(conn: &Connection, app_id: &str, handle: &str) -> Result<Option<SignupRecord>, StoreError> {
+pub(crate) fn get_signup(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+) -> Result<Option<SignupRecord>, StoreError> {
     signup_query(conn, "app_id = ?1 AND handle = ?2", params![app_id, handle])
 }
 
 /// The sign-up record matching handle **and** code.
-pub(crate) fn find_signup(conn: &Connection, app_id: &str, handle: &str, code: i64) -> Result<Option<SignupRecord>, StoreError> {
-    signup_query(conn, "app_id = ?1 AND handle = ?2 AND code = ?3", params![app_id, handle, code])
+pub(crate) fn find_signup(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+    code: i64,
+) -> Result<Option<SignupRecord>, StoreError> {
+    signup_query(
+        conn,
+        "app_id = ?1 AND handle = ?2 AND code = ?3",
+        params![app_id, handle, code],
+    )
 }
 
 /// What a new sign-up stores.
@@ -79,7 +101,11 @@ pub(crate) struct SignupInput<'a> {
 
 /// Creates or refreshes a sign-up. A handle that already has one keeps its old code and gets a
 /// new 48-hour clock (the real server's behaviour); returns the code in force.
-pub(crate) fn upsert_signup(conn: &Connection, s: &SignupInput<'_>, now: i64) -> Result<i64, StoreError> {
+pub(crate) fn upsert_signup(
+    conn: &Connection,
+    s: &SignupInput<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO signups (app_id, handle, password_hash, code, status, metadata, locale, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)
@@ -126,7 +152,11 @@ pub(crate) struct InviteInput<'a> {
 
 /// Creates an invitation, or re-sends a pending one from the same sender with its old code.
 /// Returns the code in force.
-pub(crate) fn upsert_invite(conn: &Connection, i: &InviteInput<'_>, now: i64) -> Result<i64, StoreError> {
+pub(crate) fn upsert_invite(
+    conn: &Connection,
+    i: &InviteInput<'_>,
+    now: i64,
+) -> Result<i64, StoreError> {
     let existing: Option<(i64, i64)> = conn
         .query_row(
             "SELECT id, code FROM invites WHERE app_id = ?1 AND handle = ?2 AND sender_handle = ?3 AND status = 'pending'",
@@ -158,7 +188,12 @@ pub(crate) fn upsert_invite(conn: &Connection, i: &InviteInput<'_>, now: i64) ->
 }
 
 /// The invitation matching handle and code (pending ones first).
-pub(crate) fn find_invite(conn: &Connection, app_id: &str, handle: &str, code: i64) -> Result<Option<InviteRecord>, StoreError> {
+pub(crate) fn find_invite(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+    code: i64,
+) -> Result<Option<InviteRecord>, StoreError> {
     conn.query_row(
         "SELECT id, code, status, metadata FROM invites WHERE app_id = ?1 AND handle = ?2 AND code = ?3
          ORDER BY status = 'pending' DESC, id DESC LIMIT 1",
@@ -187,7 +222,13 @@ pub(crate) fn mark_invite_verified(conn: &Connection, id: i64, now: i64) -> Resu
 }
 
 /// Records a password-reset code.
-pub(crate) fn insert_reset(conn: &Connection, app_id: &str, handle: &str, code: i64, now: i64) -> Result<(), StoreError> {
+pub(crate) fn insert_reset(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+    code: i64,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO resets (app_id, handle, code, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![app_id, handle, code, now],
@@ -196,7 +237,12 @@ pub(crate) fn insert_reset(conn: &Connection, app_id: &str, handle: &str, code: 
 }
 
 /// Consumes a reset code (single use); `false` if there was none.
-pub(crate) fn take_reset(conn: &Connection, app_id: &str, handle: &str, code: i64) -> Result<bool, StoreError> {
+pub(crate) fn take_reset(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+    code: i64,
+) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "DELETE FROM resets WHERE id = (SELECT id FROM resets WHERE app_id = ?1 AND handle = ?2 AND code = ?3 LIMIT 1)",
         params![app_id, handle, code],

@@ -46,7 +46,9 @@ pub enum StoreError {
         source: std::io::Error,
     },
     /// The database was written by a newer emulator.
-    #[error("database schema version {found} is newer than this emulator understands ({known}); upgrade cosync-emulator")]
+    #[error(
+        "database schema version {found} is newer than this emulator understands ({known}); upgrade cosync-emulator"
+    )]
     NewerSchema {
         /// Version in the file.
         found: i64,
@@ -131,9 +133,16 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let known = migrations::MIGRATIONS.len() as i64;
     if current > known {
-        return Err(StoreError::NewerSchema { found: current, known });
+        return Err(StoreError::NewerSchema {
+            found: current,
+            known,
+        });
     }
-    for (index, sql) in migrations::MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (index, sql) in migrations::MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(current as usize)
+    {
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)?;
     }
@@ -179,7 +188,7 @@ pub(crate) use flows::{
 };
 pub(crate) use users::{
     delete_user, find_by_login, find_by_provider_sub, get_user, insert_user, list_users,
-    mark_phone_verified, phone_verified_elsewhere, set_locale, set_metadata, set_password, set_phone,
-    set_status, set_two_factor_code, set_two_factor_google, set_two_factor_phone, set_user_name,
-    touch_login, user_name_taken,
+    mark_phone_verified, phone_verified_elsewhere, set_locale, set_metadata, set_password,
+    set_phone, set_status, set_two_factor_code, set_two_factor_google, set_two_factor_phone,
+    set_user_name, touch_login, user_name_taken,
 };

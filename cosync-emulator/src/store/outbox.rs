@@ -1,13 +1,17 @@
 //! The outbox table.
 
-use rusqlite::{params, Connection};
+use rusqlite::{Connection, params};
 
 use super::StoreError;
 use crate::clock::iso8601;
 use crate::outbox::{MessageKind, NewMessage, OutboxMessage};
 
 /// Stores a message and returns its id.
-pub(crate) fn insert_message(conn: &Connection, m: &NewMessage, now: i64) -> Result<i64, StoreError> {
+pub(crate) fn insert_message(
+    conn: &Connection,
+    m: &NewMessage,
+    now: i64,
+) -> Result<i64, StoreError> {
     conn.execute(
         "INSERT INTO outbox (app_id, kind, template, recipient, subject, body, code, link, attachment, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",

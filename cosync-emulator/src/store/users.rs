@@ -1,8 +1,8 @@
 //! User records.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::{parse_json_column, StoreError};
+use super::{StoreError, parse_json_column};
 use crate::json::Json;
 
 /// One user as stored.
@@ -74,23 +74,39 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(UserRecord, String)> {
     ))
 }
 
-fn query_one(conn: &Connection, filter: &str, args: impl rusqlite::Params) -> Result<Option<UserRecord>, StoreError> {
-    conn.query_row(&format!("SELECT {COLUMNS} FROM users WHERE {filter} LIMIT 1"), args, from_row)
-        .optional()?
-        .map(|(mut user, metadata)| {
-            user.metadata = parse_json_column(&metadata)?;
-            Ok(user)
-        })
-        .transpose()
+fn query_one(
+    conn: &Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Option<UserRecord>, StoreError> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM users WHERE {filter} LIMIT 1"),
+        args,
+        from_row,
+    )
+    .optional()?
+    .map(|(mut user, metadata)| {
+        user.metadata = parse_json_column(&metadata)?;
+        Ok(user)
+    })
+    .transpose()
 }
 
 /// The user with exactly this handle.
-pub(crate) fn get_user(conn: &Connection, app_id: &str, handle: &str) -> Result<Option<UserRecord>, StoreError> {
+pub(crate) fn get_user(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+) -> Result<Option<UserRecord>, StoreError> {
     query_one(conn, "app_id = ?1 AND handle = ?2", params![app_id, handle])
 }
 
 /// The user whose handle **or** user name is `login` (login, forgotPassword, deleteAccount).
-pub(crate) fn find_by_login(conn: &Connection, app_id: &str, login: &str) -> Result<Option<UserRecord>, StoreError> {
+pub(crate) fn find_by_login(
+    conn: &Connection,
+    app_id: &str,
+    login: &str,
+) -> Result<Option<UserRecord>, StoreError> {
     query_one(
         conn,
         "app_id = ?1 AND (handle = ?2 OR user_name = ?2) ORDER BY handle = ?2 DESC",
@@ -113,12 +129,25 @@ pub(crate) fn find_by_provider_sub(
 }
 
 /// Whether a user has this user name.
-pub(crate) fn user_name_taken(conn: &Connection, app_id: &str, user_name: &str) -> Result<bool, StoreError> {
-    Ok(query_one(conn, "app_id = ?1 AND user_name = ?2", params![app_id, user_name])?.is_some())
+pub(crate) fn user_name_taken(
+    conn: &Connection,
+    app_id: &str,
+    user_name: &str,
+) -> Result<bool, StoreError> {
+    Ok(query_one(
+        conn,
+        "app_id = ?1 AND user_name = ?2",
+        params![app_id, user_name],
+    )?
+    .is_some())
 }
 
 /// Creates a user; `None` if the handle is already taken.
-pub(crate) fn insert_user(conn: &Connection, new: &NewUser, now: i64) -> Result<Option<UserRecord>, StoreError> {
+pub(crate) fn insert_user(
+    conn: &Connection,
+    new: &NewUser,
+    now: i64,
+) -> Result<Option<UserRecord>, StoreError> {
     let result = conn.execute(
         "INSERT INTO users (app_id, handle, password_hash, locale, metadata, login_provider, provider_sub, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
@@ -151,13 +180,22 @@ pub(crate) fn touch_login(conn: &Connection, id: i64, now: i64) -> Result<(), St
 
 /// Stores the SMS code of a two-factor login.
 pub(crate) fn set_two_factor_code(conn: &Connection, id: i64, code: i64) -> Result<(), StoreError> {
-    conn.execute("UPDATE users SET two_factor_code = ?2 WHERE id = ?1", params![id, code])?;
+    conn.execute(
+        "UPDATE users SET two_factor_code = ?2 WHERE id = ?1",
+        params![id, code],
+    )?;
     Ok(())
 }
 
 /// Changes the password; `reset` also clears the Google secret and both two-factor flags, as
 /// `resetPassword` does.
-pub(crate) fn set_password(conn: &Connection, id: i64, hash: &str, reset: bool, now: i64) -> Result<(), StoreError> {
+pub(crate) fn set_password(
+    conn: &Connection,
+    id: i64,
+    hash: &str,
+    reset: bool,
+    now: i64,
+) -> Result<(), StoreError> {
     if reset {
         conn.execute(
             "UPDATE users SET password_hash = ?2, google_secret = NULL, two_factor_phone = 0,
@@ -182,7 +220,12 @@ pub(crate) enum SetUserName {
 }
 
 /// Sets the user name once; the unique index decides races.
-pub(crate) fn set_user_name(conn: &Connection, id: i64, name: &str, now: i64) -> Result<SetUserName, StoreError> {
+pub(crate) fn set_user_name(
+    conn: &Connection,
+    id: i64,
+    name: &str,
+    now: i64,
+) -> Result<SetUserName, StoreError> {
     let result = conn.execute(
         "UPDATE users SET user_name = ?2, updated_at = ?3 WHERE id = ?1 AND user_name IS NULL",
         params![id, name, now],
@@ -196,7 +239,12 @@ pub(crate) fn set_user_name(conn: &Connection, id: i64, name: &str, now: i64) ->
 }
 
 /// Sets the locale.
-pub(crate) fn set_locale(conn: &Connection, id: i64, locale: &str, now: i64) -> Result<(), StoreError> {
+pub(crate) fn set_locale(
+    conn: &Connection,
+    id: i64,
+    locale: &str,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET locale = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, locale, now],
@@ -205,7 +253,12 @@ pub(crate) fn set_locale(conn: &Connection, id: i64, locale: &str, now: i64) -> 
 }
 
 /// Replaces the metadata.
-pub(crate) fn set_metadata(conn: &Connection, id: i64, metadata: &Json, now: i64) -> Result<(), StoreError> {
+pub(crate) fn set_metadata(
+    conn: &Connection,
+    id: i64,
+    metadata: &Json,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET metadata = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, metadata.to_json_string(), now],
@@ -229,7 +282,13 @@ pub(crate) fn phone_verified_elsewhere(
 }
 
 /// Sets a new, unverified phone and its verification code.
-pub(crate) fn set_phone(conn: &Connection, id: i64, phone: &str, code: i64, now: i64) -> Result<(), StoreError> {
+pub(crate) fn set_phone(
+    conn: &Connection,
+    id: i64,
+    phone: &str,
+    code: i64,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET phone = ?2, phone_verified = 0, phone_code = ?3, updated_at = ?4 WHERE id = ?1",
         params![id, phone, code, now],
@@ -247,7 +306,12 @@ pub(crate) fn mark_phone_verified(conn: &Connection, id: i64, now: i64) -> Resul
 }
 
 /// Switches phone two-factor.
-pub(crate) fn set_two_factor_phone(conn: &Connection, id: i64, on: bool, now: i64) -> Result<(), StoreError> {
+pub(crate) fn set_two_factor_phone(
+    conn: &Connection,
+    id: i64,
+    on: bool,
+    now: i64,
+) -> Result<(), StoreError> {
     conn.execute(
         "UPDATE users SET two_factor_phone = ?2, updated_at = ?3 WHERE id = ?1",
         params![id, on, now],
@@ -276,7 +340,13 @@ pub(crate) fn set_two_factor_google(
 }
 
 /// Sets the account status (`active`, `suspend`, …).
-pub(crate) fn set_status(conn: &Connection, app_id: &str, handle: &str, status: &str, now: i64) -> Result<bool, StoreError> {
+pub(crate) fn set_status(
+    conn: &Connection,
+    app_id: &str,
+    handle: &str,
+    status: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
     Ok(conn.execute(
         "UPDATE users SET status = ?3, updated_at = ?4 WHERE app_id = ?1 AND handle = ?2",
         params![app_id, handle, status, now],
@@ -300,7 +370,9 @@ pub(crate) fn delete_user(conn: &Connection, user: &UserRecord) -> Result<(), St
 
 /// All users of an app (for `/_emulator/`), oldest first.
 pub(crate) fn list_users(conn: &Connection, app_id: &str) -> Result<Vec<UserRecord>, StoreError> {
-    let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM users WHERE app_id = ?1 ORDER BY id"))?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM users WHERE app_id = ?1 ORDER BY id"
+    ))?;
     let rows = stmt.query_map([app_id], from_row)?;
     rows.map(|r| {
         let (mut user, metadata) = r?;

@@ -95,3 +95,8 @@ pub fn fingerprint(der: &[u8]) -> String {
 pub fn raw_of_pem(pem: &str) -> String {
     Base64::encode_string(pem.trim_end().as_bytes())
 }
+
+/// Decodes unpadded base64url (panics on invalid input: fixtures only).
+pub fn b64url_decode(text: &str) -> Vec<u8> {
+    Base64UrlUnpadded::decode_vec(text).expect("valid base64url")
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every benchmark, each against its baseline measured in the same run. Results go in the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "## cosync_constants!() expansion"
+cargo bench --quiet --bench expand --profile dev
+echo
+cargo bench --quiet --bench expand
+echo
+echo "## Clean-build cost"
+benches/build-cost.sh "${1:-1}"

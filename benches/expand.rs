@@ -50,7 +50,8 @@ fn setup(bits: u32) -> (PathBuf, String, &'static str) {
         &mint::app_payload(mint::FIXTURE_APP_ID, mint::FIXTURE_IAT),
         server_private,
     );
-    let dir = std::env::temp_dir().join(format!("cosync-bench-expand-{bits}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("cosync-bench-expand-{bits}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("signer.pem"), server_public).unwrap();
     std::fs::write(

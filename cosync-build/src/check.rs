@@ -27,7 +27,7 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
         ),
         (
             Field::PublicKey,
-            "the Realm Public Field from the CoSync Portal's Keys tab (PEM or raw)",
+            "the Realm Public Key from the CoSync Portal's Keys tab (PEM or raw)",
         ),
     ] {
         if !settings.key_spans.contains_key(&key) {
@@ -63,15 +63,20 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
             if let Some((realm, _)) = &public_key
                 && realm == key
             {
-                let origin = &settings.values[&Field::AppTokenKey].origin;
+                let value = &settings.values[&Field::AppTokenKey];
                 cx.push(
                     Diagnostic::error("`app_token_key` is the Realm public key")
                         .at(
-                            value_span(&settings.values[&Field::AppTokenKey]),
-                            format!("same key as `public_key` (SHA-256 {})", key.fingerprint().short()),
+                            value_span(value),
+                            from_where(
+                                value,
+                                format!(
+                                    "same key as `public_key` (SHA-256 {})",
+                                    key.fingerprint().short()
+                                ),
+                            ),
                             Show::Text,
                         )
-                        .note(origin.describe().map_or_else(String::new, |d| format!("read from {d}")))
                         .help(
                             "the Realm public key only verifies user JWTs; app tokens are signed by the \
                              CoSync *server* key: set `app_token_key` to the server's public key \
@@ -113,16 +118,8 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
         (None, None) => None,
     };
 
-    if let (Some((token, decoded, value)), Some(signer)) = (&token, &signer) {
-        check_signature(
-            cx,
-            settings,
-            value,
-            token,
-            decoded,
-            signer,
-            rest_address.as_ref(),
-        );
+    if let (Some((_, decoded, value)), Some(signer)) = (&token, &signer) {
+        check_signature(cx, settings, value, decoded, signer, rest_address.as_ref());
     }
 
     if cx
@@ -276,7 +273,7 @@ fn key_problem(key: Field, error: &KeyError) -> (&'static str, String) {
             "give the CoSync Auth server's public key (config/publickey.pem), as PEM or raw"
         }
         _ => {
-            "copy the Realm Public Field again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Field\")"
+            "copy the Realm Public Key again from the CoSync Portal's Keys tab (PEM, or the raw form from \"Show Raw Key\")"
         }
     };
     match error {
@@ -312,7 +309,7 @@ fn refuse_server_key_as_realm_key(cx: &mut Context<'_>, settings: &Settings, key
             ))
             .at(value_span(value), from_where(value, format!("SHA-256 {}", key.fingerprint().short())), Show::Text)
             .help(
-                "paste your app's Realm Public Field from the CoSync Portal's Keys tab: it verifies user \
+                "paste your app's Realm Public Key from the CoSync Portal's Keys tab: it verifies user \
                  JWTs. The server key verifies app tokens and is built in",
             ),
         );
@@ -512,7 +509,6 @@ fn check_signature(
     cx: &mut Context<'_>,
     settings: &Settings,
     value: &Value,
-    _token: &AppToken,
     decoded: &DecodedToken,
     signer: &Signer,
     address: Option<&RestAddress>,

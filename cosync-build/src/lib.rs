@@ -28,7 +28,10 @@
 //! environment variables it names, `COSYNC_PROFILE` (which `[profile.NAME]` to apply) and
 //! `SOURCE_DATE_EPOCH` (the build time for `exp`/`nbf` checks, for reproducible builds).
 #![deny(missing_docs)]
-#![allow(clippy::needless_doctest_main, reason = "the build.rs example shows a whole build script")]
+#![allow(
+    clippy::needless_doctest_main,
+    reason = "the build.rs example shows a whole build script"
+)]
 
 mod check;
 mod diagnostic;

@@ -239,14 +239,14 @@ fn read_settings(
             cx.push(
                 Diagnostic::error(format!("`{name}` is not valid TOML"))
                     .at(span(file, range), message, Show::Text)
-                    .help("fix the TOML syntax (strings need quotes; multi-line keys use \"\"\"…\"\"\")"),
+                    .help("fix the TOML syntax (strings need quotes; multi-line values use \"\"\"…\"\"\")"),
             );
             return None;
         }
     };
 
     let mut top = Table::new();
-    let mut profiles: BTreeMap<String, (Span, Table)> = BTreeMap::new();
+    let mut profiles: BTreeMap<String, Table> = BTreeMap::new();
     for (key, value) in root.get_ref() {
         let key_span = span(file, key.span());
         match key.get_ref().as_ref() {
@@ -262,15 +262,17 @@ fn read_settings(
         }
     }
 
-    let mut selected = top;
-    let mut profile_name = None;
+    // Each selected value remembers whether a profile set it, for diagnostics.
+    let mut selected: BTreeMap<Field, (Span, Spec, Option<String>)> = top
+        .into_iter()
+        .map(|(k, (at, spec))| (k, (at, spec, None)))
+        .collect();
     if let Some((wanted, from)) = profile {
         match profiles.remove(&wanted) {
-            Some((_, table)) => {
-                for (k, v) in table {
-                    selected.insert(k, v);
+            Some(table) => {
+                for (k, (at, spec)) in table {
+                    selected.insert(k, (at, spec, Some(wanted.clone())));
                 }
-                profile_name = Some(wanted);
             }
             None => {
                 let available: Vec<String> = profiles.keys().map(|p| format!("`{p}`")).collect();
@@ -296,9 +298,9 @@ fn read_settings(
         ..Settings::default()
     };
     let config_dir = path.parent().unwrap_or(Path::new("")).to_path_buf();
-    for (k, (key_span, spec)) in selected {
+    for (k, (key_span, spec, profile)) in selected {
         settings.key_spans.insert(k, key_span);
-        if let Some(value) = resolve(cx, k, spec, &config_dir, base, profile_name.clone()) {
+        if let Some(value) = resolve(cx, k, spec, &config_dir, base, profile) {
             settings.values.insert(k, value);
         }
     }
@@ -360,7 +362,7 @@ fn read_profiles(
     cx: &mut Context<'_>,
     file: FileId,
     value: &Spanned<DeValue<'_>>,
-    profiles: &mut BTreeMap<String, (Span, Table)>,
+    profiles: &mut BTreeMap<String, Table>,
 ) {
     let DeValue::Table(table) = value.get_ref() else {
         cx.push(
@@ -403,7 +405,7 @@ fn read_profiles(
                 None => unknown_key(cx, key_span, key.get_ref(), false),
             }
         }
-        profiles.insert(name.get_ref().to_string(), (name_span, settings));
+        profiles.insert(name.get_ref().to_string(), settings);
     }
 }
 
@@ -729,7 +731,7 @@ pub(crate) fn report_private_key(cx: &mut Context<'_>, key: Field, origin: &Orig
     };
     let help = match key {
         Field::PublicKey => {
-            "paste the Realm Public Field from the CoSync Portal's Keys tab instead. Treat this private \
+            "paste the Realm Public Key from the CoSync Portal's Keys tab instead. Treat this private \
              key as leaked and rotate it if it was ever committed or shared"
         }
         Field::AppTokenKey => {

@@ -432,3 +432,121 @@ fn diagnostics_locate_the_value() {
     assert_eq!(location.file, "configs/rest_address_insecure.toml");
     assert_eq!((location.line, location.column), (5, 17));
 }
+
+#[test]
+fn labels_say_which_profile_a_value_came_from() {
+    let toml = fixture_toml(
+        "realm_app_id = \"bad id\"\n[profile.staging]\nrest_address = \"ftp://x.example\"\n",
+    );
+    let checked = check_text(&toml, &[("COSYNC_PROFILE", "staging")]);
+    let labels: Vec<(String, String)> = checked
+        .diagnostics()
+        .iter()
+        .map(|d| {
+            (
+                d.message().to_owned(),
+                d.label().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let address = labels
+        .iter()
+        .find(|(m, _)| m.contains("rest_address"))
+        .unwrap();
+    assert!(address.1.ends_with("[profile.staging]"), "{labels:?}");
+    let realm = labels
+        .iter()
+        .find(|(m, _)| m.contains("realm_app_id"))
+        .unwrap();
+    assert!(!realm.1.contains("[profile"), "{labels:?}");
+}
+
+/// A tiny deterministic generator, so failures reproduce.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+#[test]
+fn no_input_panics() {
+    // Mutations of a valid file: truncations, byte flips, insertions of TOML/JWT/PEM punctuation.
+    let valid = fixture_toml(
+        "realm_app_id = \"fixture-abcde\"\n[profile.x]\nrest_address = \"https://x.example\"\n",
+    );
+    let dir = tempdir();
+    std::fs::write(dir.join("server.pub.pem"), keys::SERVER_PUBLIC).unwrap();
+    let path = dir.join("cosync.toml");
+    let mut rng = Lcg(0x5eed);
+    let specials: &[&[u8]] = &[
+        b"\"",
+        b"'",
+        b"\n",
+        b"\r\n",
+        b".",
+        b"=",
+        b"{",
+        b"}",
+        b"[",
+        b"]",
+        b"\\",
+        b"\\u",
+        b"-----",
+        b"\xff",
+        b"\xe2\x80\xa6",
+        b"\0",
+        b"e",
+        b"#",
+    ];
+    for round in 0..600 {
+        let mut bytes = valid.clone().into_bytes();
+        for _ in 0..=rng.below(4) {
+            match rng.below(4) {
+                0 => bytes.truncate(rng.below(bytes.len())),
+                1 if !bytes.is_empty() => {
+                    let i = rng.below(bytes.len());
+                    bytes[i] = rng.next() as u8;
+                }
+                2 => {
+                    let i = rng.below(bytes.len());
+                    let s = specials[rng.below(specials.len())];
+                    bytes.splice(i..i, s.iter().copied());
+                }
+                _ => {
+                    let i = rng.below(bytes.len());
+                    let j = (i + rng.below(64)).min(bytes.len());
+                    bytes.drain(i..j);
+                }
+            }
+        }
+        std::fs::write(&path, &bytes).unwrap();
+        let profile = if round % 3 == 0 { "x" } else { "" };
+        let checked = std::panic::catch_unwind(|| {
+            Check::new(&path)
+                .now(BUILD_TIME)
+                .env([("COSYNC_PROFILE", profile)])
+                .run()
+        })
+        .unwrap_or_else(|_| {
+            panic!(
+                "panicked on round {round}: {:?}",
+                String::from_utf8_lossy(&bytes)
+            )
+        });
+        // Rendering must not panic either, whatever the spans.
+        let _ = rendered(&checked);
+        for d in checked.diagnostics().iter() {
+            let _ = checked.diagnostics().render_body(d);
+        }
+    }
+}

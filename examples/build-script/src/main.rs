@@ -8,5 +8,9 @@ include!(concat!(env!("OUT_DIR"), "/cosync.rs"));
 fn main() {
     println!("app {APP_ID} at {COSYNC_REST_ADDRESS}");
     println!("realm app id: {}", REALM_APP_ID.unwrap_or("(none)"));
-    println!("realm key:    RSA-{} {}", PUBLIC_KEY.bits(), PUBLIC_KEY.fingerprint());
+    println!(
+        "realm key:    RSA-{} {}",
+        PUBLIC_KEY.bits(),
+        PUBLIC_KEY.fingerprint()
+    );
 }

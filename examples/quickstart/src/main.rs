@@ -11,7 +11,10 @@ fn main() {
     println!("  APP_ID               {APP_ID}");
     println!("  APP_TOKEN_ISSUED_AT  {APP_TOKEN_ISSUED_AT}");
     println!("  COSYNC_REST_ADDRESS  {COSYNC_REST_ADDRESS}");
-    println!("  REALM_APP_ID         {}", REALM_APP_ID.unwrap_or("(none)"));
+    println!(
+        "  REALM_APP_ID         {}",
+        REALM_APP_ID.unwrap_or("(none)")
+    );
     println!(
         "  PUBLIC_KEY           RSA-{} SHA-256 {}",
         PUBLIC_KEY.bits(),

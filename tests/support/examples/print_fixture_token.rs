@@ -1,1 +1,3 @@
-fn main() { println!("{}", cosync_test_support::mint::app_token()); }
+fn main() {
+    println!("{}", cosync_test_support::mint::app_token());
+}

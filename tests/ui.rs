@@ -25,5 +25,6 @@ fn ui() {
     }
     let t = trybuild::TestCases::new();
     t.compile_fail("tests/ui/fail/*.rs");
+    t.compile_fail("tests/ui/macro/*.rs");
     t.pass("tests/ui/pass/*.rs");
 }

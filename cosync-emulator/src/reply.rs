@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::{HeaderValue, Response, StatusCode, header};
 
 use crate::error::Error;
+use crate::json::Json;
 use crate::store::StoreError;
 
 /// CoSync's internal status codes, with the real server's messages (typos included).
@@ -147,8 +148,22 @@ impl Reply {
             .map_err(|e| Reply::Internal(e.to_string()))
     }
 
+    /// `{"jwt","access-token"}` in that order (plus extra fields, e.g. signup's `code`).
+    pub(crate) fn tokens_with(
+        jwt: &str,
+        access_token: &str,
+        extra: Vec<(String, Json)>,
+    ) -> RouteResult {
+        let mut fields = vec![
+            ("jwt".to_owned(), Json::from(jwt)),
+            ("access-token".to_owned(), Json::from(access_token)),
+        ];
+        fields.extend(extra);
+        Ok(Reply::Json(Json::Object(fields).to_json_string()))
+    }
+
     pub(crate) fn tokens(jwt: &str, access_token: &str) -> RouteResult {
-        Reply::json(&serde_json::json!({ "jwt": jwt, "access-token": access_token }))
+        Reply::tokens_with(jwt, access_token, Vec::new())
     }
 }
 

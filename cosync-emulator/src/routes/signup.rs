@@ -99,7 +99,7 @@ pub(crate) async fn signup(core: &Core, req: &ApiRequest) -> RouteResult {
             let Some((jwt, access)) = core.issue_tokens(&app, &user).await? else {
                 return fail(Code::InvalidMetadata);
             };
-            Reply::json(&serde_json::json!({ "jwt": jwt, "access-token": access, "code": code }))
+            Reply::tokens_with(&jwt, &access, vec![("code".to_owned(), Json::from(code))])
         }
         None => {
             send_signup_mail(core, &app, &handle, code).await?;

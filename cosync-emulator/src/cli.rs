@@ -87,7 +87,7 @@ Examples:
 The printed cosync.toml is accepted by cosync_constants!() as is: its rest_address is
 http://127.0.0.1:PORT (the port of the last `serve` on this data directory, or --port), and
 app_token_key is the emulator's server public key.")]
-    Create(CreateArgs),
+    Create(Box<CreateArgs>),
     /// List the apps.
     List,
     /// Print (or write) the cosync.toml of an existing app.
@@ -153,6 +153,9 @@ struct CreateArgs {
     /// Use this iat (Unix seconds) in the app token.
     #[arg(long, value_name = "SECONDS")]
     token_iat: Option<i64>,
+    /// Import this server private key (PEM) if the data directory is new (it must match otherwise).
+    #[arg(long, value_name = "PEM_FILE")]
+    server_key: Option<PathBuf>,
     #[command(flatten)]
     target: Target,
 }
@@ -236,7 +239,7 @@ fn read_pem(path: &Path) -> Result<String, Failure> {
 async fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Serve(args) => serve(cli.data, args).await,
-        Command::App(AppCommand::Create(args)) => create(data_dir(cli.data)?, args).await,
+        Command::App(AppCommand::Create(args)) => create(data_dir(cli.data)?, *args).await,
         Command::App(AppCommand::List) => list(data_dir(cli.data)?).await,
         Command::App(AppCommand::Show(args)) => show(data_dir(cli.data)?, args).await,
     }
@@ -275,13 +278,34 @@ async fn serve(data: Option<PathBuf>, args: ServeArgs) -> Result<(), Failure> {
         ),
     }
     println!("outbox:         {}/_emulator/outbox", emulator.base_url());
-    if tokio::signal::ctrl_c().await.is_err() {
-        // No signal handling on this platform: serve until killed.
-        std::future::pending::<()>().await;
-    }
+    shutdown_signal().await;
     eprintln!("stopping");
     emulator.stop().await;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM on Unix (what `kill` and service managers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
 }
 
 fn shell_quote(path: &Path) -> String {
@@ -330,7 +354,8 @@ fn output(app: &CreatedApp, target: &Target) -> Result<(), Failure> {
 }
 
 async fn create(dir: PathBuf, args: CreateArgs) -> Result<(), Failure> {
-    let admin = Admin::open(&dir).await?;
+    let server_key = args.server_key.as_deref().map(read_pem).transpose()?;
+    let admin = Admin::open_with_key(&dir, server_key).await?;
     let mut new = NewApp::named(&args.name)
         .signup_flow(args.signup_flow.parse::<SignupFlow>().map_err(failure)?)
         .two_factor(args.two_factor.parse::<TwoFactor>().map_err(failure)?)

@@ -169,7 +169,7 @@ pub(crate) fn locale_param(
         Param::Missing => "EN".to_owned(),
         Param::Other(_) => return fail(Code::InvalidData),
     };
-    if app.settings.locales.iter().any(|l| *l == locale) {
+    if app.settings.locales.contains(&locale) {
         Ok(locale)
     } else {
         fail(Code::InvalidData)

@@ -5,9 +5,11 @@ use cosync_emulator::{AppSettingsPatch, AppStatus, NewApp, SignupFlow, TwoFactor
 
 use crate::support::*;
 
+/// (path, needs an access token, status-checked, parameters)
+type Case<'a> = (&'static str, bool, bool, Vec<(&'static str, &'a str)>);
+
 /// Each route with a request that passes its own parameter checks.
-fn routes<'a>(pw: &'a str) -> Vec<(&'static str, bool, bool, Vec<(&'static str, &'a str)>)> {
-    // (path, needs access token, status-checked, params)
+fn routes(pw: &str) -> Vec<Case<'_>> {
     vec![
         (
             "/api/appuser/login",

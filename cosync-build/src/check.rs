@@ -14,6 +14,26 @@ use crate::time::utc;
 
 const COPY_TOKEN: &str = "copy the App Token again from the CoSync Portal's Keys tab";
 
+/// The values the checks read and parsed, whether or not every check passed: what
+/// `cargo cosync inspect` needs to explain a configuration that does not verify.
+#[derive(Clone, Default)]
+pub(crate) struct Resolved {
+    pub(crate) app_token: Option<String>,
+    pub(crate) public_key: Option<PublicKey>,
+    pub(crate) app_token_key: Option<PublicKey>,
+}
+
+impl std::fmt::Debug for Resolved {
+    /// Never shows the token: it may be a credential pasted by mistake.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Resolved")
+            .field("app_token", &self.app_token.as_ref().map(|_| "…"))
+            .field("public_key", &self.public_key)
+            .field("app_token_key", &self.app_token_key)
+            .finish()
+    }
+}
+
 /// Runs every check; returns the model when there was no error.
 pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Option<Model> {
     let file_name = settings
@@ -52,6 +72,17 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
         .values
         .get(&Field::AppToken)
         .and_then(|v| check_token(cx, v, now));
+    cx.resolved = Resolved {
+        app_token: match settings.values.get(&Field::AppToken).map(|v| &v.content) {
+            // A private key pasted as the token is never kept, so never shown.
+            Some(Content::Text(text)) if !cosync_runtime::contains_private_key_marker(text) => {
+                Some(text.trim().to_owned())
+            }
+            _ => None,
+        },
+        public_key: public_key.as_ref().map(|(key, _)| key.clone()),
+        app_token_key: app_token_key.as_ref().map(|(key, _)| key.clone()),
+    };
 
     if let Some((public_key, _)) = &public_key {
         refuse_server_key_as_realm_key(cx, settings, public_key);

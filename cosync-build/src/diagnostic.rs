@@ -181,18 +181,58 @@ impl Diagnostics {
     /// `compile_error!` puts under rustc's own headline).
     pub fn render_body(&self, diagnostic: &Diagnostic) -> String {
         let mut out = String::new();
-        self.write_body(diagnostic, &mut out);
+        self.write_body(diagnostic, &mut out, &Palette::PLAIN);
         out
     }
 
     /// Renders one diagnostic, headline included.
     pub fn render(&self, diagnostic: &Diagnostic) -> String {
-        let mut out = format!("{}: {}\n", diagnostic.severity, diagnostic.message);
-        self.write_body(diagnostic, &mut out);
+        self.render_with(diagnostic, &Palette::PLAIN)
+    }
+
+    /// Renders every diagnostic like `Display`, with the ANSI colours rustc uses on a terminal
+    /// (bold red errors, bold yellow warnings, bold blue gutters). Without its escape sequences
+    /// the text is exactly the `Display` text. Callers decide whether the output is a terminal.
+    pub fn render_colored(&self) -> String {
+        let mut out = String::new();
+        self.write_all(&mut out, &Palette::ANSI);
         out
     }
 
-    fn write_body(&self, d: &Diagnostic, out: &mut String) {
+    fn render_with(&self, d: &Diagnostic, p: &Palette) -> String {
+        let (color, reset, bold) = (p.severity(d.severity), p.reset, p.bold);
+        let mut out = format!("{color}{}{reset}{bold}: {}{reset}\n", d.severity, d.message);
+        self.write_body(d, &mut out, p);
+        out
+    }
+
+    fn write_all(&self, out: &mut String, p: &Palette) {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            out.push_str(&self.render_with(d, p));
+        }
+        let errors = self.error_count();
+        if errors > 0 {
+            let file = self
+                .sources
+                .first_name()
+                .unwrap_or("the CoSync configuration");
+            out.push_str(&format!(
+                "\n{}error{}{}: {file} is not usable: {errors} error{} found{}\n",
+                p.error,
+                p.reset,
+                p.bold,
+                if errors == 1 { "" } else { "s" },
+                p.reset,
+            ));
+        }
+    }
+
+    fn write_body(&self, d: &Diagnostic, out: &mut String, p: &Palette) {
+        let (blue, reset, bold) = (p.gutter, p.reset, p.bold);
+        let caret_color = p.severity(d.severity);
         let snippet = d.label.as_ref().map(|label| {
             let (line, col) = self
                 .sources
@@ -204,7 +244,10 @@ impl Diagnostics {
         let mut label_as_note = None;
         if let Some((label, line, col)) = snippet {
             let source = self.sources.get(label.span.file);
-            out.push_str(&format!("{pad}--> {}:{line}:{col}\n", source.name));
+            out.push_str(&format!(
+                "{pad}{blue}-->{reset} {}:{line}:{col}\n",
+                source.name
+            ));
             if source.redacted {
                 // The file holds secret material: name the place, quote nothing.
                 label_as_note = Some(label.text.as_str());
@@ -215,10 +258,10 @@ impl Diagnostics {
                 let from = label.span.range.start - start;
                 let to = (label.span.range.end.max(label.span.range.start) - start).min(text.len());
                 let (shown, caret_at, caret_len) = excerpt(text, from, to, label.show);
-                out.push_str(&format!("{pad} |\n"));
-                out.push_str(&format!("{line} | {shown}\n"));
+                out.push_str(&format!("{blue}{pad} |{reset}\n"));
+                out.push_str(&format!("{blue}{line} |{reset} {shown}\n"));
                 out.push_str(&format!(
-                    "{pad} | {}{} {}\n",
+                    "{blue}{pad} |{reset} {}{caret_color}{} {}{reset}\n",
                     " ".repeat(caret_at),
                     "^".repeat(caret_len.max(1)),
                     label.text
@@ -227,16 +270,51 @@ impl Diagnostics {
         }
         let has_footer = !d.notes.is_empty() || d.help.is_some() || label_as_note.is_some();
         if has_footer && snippet.is_some() {
-            out.push_str(&format!("{pad} |\n"));
+            out.push_str(&format!("{blue}{pad} |{reset}\n"));
         }
         for note in label_as_note
             .into_iter()
             .chain(d.notes.iter().map(String::as_str))
         {
-            out.push_str(&format!("{pad} = note: {note}\n"));
+            out.push_str(&format!("{pad} {blue}={reset} {bold}note{reset}: {note}\n"));
         }
         if let Some(help) = &d.help {
-            out.push_str(&format!("{pad} = help: {help}\n"));
+            out.push_str(&format!("{pad} {blue}={reset} {bold}help{reset}: {help}\n"));
+        }
+    }
+}
+
+/// ANSI SGR sequences for each part of a rendering; all empty for plain text.
+struct Palette {
+    error: &'static str,
+    warning: &'static str,
+    gutter: &'static str,
+    bold: &'static str,
+    reset: &'static str,
+}
+
+impl Palette {
+    const PLAIN: Palette = Palette {
+        error: "",
+        warning: "",
+        gutter: "",
+        bold: "",
+        reset: "",
+    };
+
+    /// rustc's terminal colours.
+    const ANSI: Palette = Palette {
+        error: "\x1b[1m\x1b[91m",
+        warning: "\x1b[1m\x1b[33m",
+        gutter: "\x1b[1m\x1b[94m",
+        bold: "\x1b[1m",
+        reset: "\x1b[0m",
+    };
+
+    fn severity(&self, severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => self.error,
+            Severity::Warning => self.warning,
         }
     }
 }
@@ -292,25 +370,9 @@ fn excerpt(line: &str, from: usize, to: usize, show: Show) -> (String, usize, us
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.items.iter().enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            f.write_str(&self.render(d))?;
-        }
-        let errors = self.error_count();
-        if errors > 0 {
-            let file = self
-                .sources
-                .first_name()
-                .unwrap_or("the CoSync configuration");
-            write!(
-                f,
-                "\nerror: {file} is not usable: {errors} error{} found\n",
-                if errors == 1 { "" } else { "s" }
-            )?;
-        }
-        Ok(())
+        let mut out = String::new();
+        self.write_all(&mut out, &Palette::PLAIN);
+        f.write_str(&out)
     }
 }
 
@@ -357,6 +419,70 @@ error: cosync.toml is not usable: 1 error found
         let out = one(&text, start..start + secret.len(), Show::Nothing);
         assert!(!out.contains("eyJ"), "{out}");
         assert!(out.contains("app_token = \"…\""), "{out}");
+    }
+
+    fn strip_ansi(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find('\x1b') {
+            out.push_str(&rest[..at]);
+            let end = rest[at..].find('m').expect("SGR sequences end with m");
+            rest = &rest[at + end + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn colored_rendering_is_the_plain_rendering_plus_escapes() {
+        let mut sources = Sources::default();
+        let text = "app_token = \"eyJhbGciOiJSUzI1NiJ9.x.y\"\nrest_address = \"http://a\"\n";
+        let file = sources.add("cosync.toml".into(), text.into());
+        let secret = sources.add("k.pem".into(), "secret".into());
+        sources.redact(secret);
+        let items = vec![
+            Diagnostic::error("app token signature does not verify")
+                .at(
+                    Span {
+                        file,
+                        range: 13..38,
+                    },
+                    "signed by another key",
+                    Show::Prefix(20),
+                )
+                .note("a note")
+                .help("copy it again"),
+            Diagnostic::warning("looks odd").at(
+                Span {
+                    file,
+                    range: 55..63,
+                },
+                "here",
+                Show::Text,
+            ),
+            Diagnostic::error("private key").at(
+                Span {
+                    file: secret,
+                    range: 0..6,
+                },
+                "in this file",
+                Show::Text,
+            ),
+            Diagnostic::error("no location").help("fix it"),
+        ];
+        let diagnostics = Diagnostics::new(sources, items);
+        let colored = diagnostics.render_colored();
+        assert_eq!(strip_ansi(&colored), diagnostics.to_string());
+        assert!(
+            colored.contains("\x1b[1m\x1b[91merror\x1b[0m"),
+            "{colored:?}"
+        );
+        assert!(
+            colored.contains("\x1b[1m\x1b[33mwarning\x1b[0m"),
+            "{colored:?}"
+        );
+        assert!(!diagnostics.to_string().contains('\x1b'));
+        assert!(!colored.contains("secret"), "{colored:?}");
     }
 
     #[test]

@@ -144,6 +144,7 @@ impl Check {
             model,
             diagnostics: Diagnostics::new(cx.sources, cx.diagnostics),
             inputs: cx.inputs,
+            resolved: cx.resolved,
         }
     }
 }
@@ -192,6 +193,7 @@ pub struct Checked {
     model: Option<Model>,
     diagnostics: Diagnostics,
     inputs: Inputs,
+    resolved: check::Resolved,
 }
 
 impl Checked {
@@ -208,6 +210,23 @@ impl Checked {
     /// The files and environment variables read.
     pub fn inputs(&self) -> &Inputs {
         &self.inputs
+    }
+
+    /// The `app_token` value as read (profile, `{ env }` and `{ file }` applied, surrounding
+    /// whitespace trimmed), even when a check failed. It may be a credential pasted by mistake
+    /// (an access token, a server secret): never print it.
+    pub fn app_token_text(&self) -> Option<&str> {
+        self.resolved.app_token.as_deref()
+    }
+
+    /// The `public_key` (the Realm public key) when it parsed, even when another check failed.
+    pub fn public_key(&self) -> Option<&cosync_runtime::PublicKey> {
+        self.resolved.public_key.as_ref()
+    }
+
+    /// The `app_token_key` when it is set and parsed, even when another check failed.
+    pub fn app_token_key(&self) -> Option<&cosync_runtime::PublicKey> {
+        self.resolved.app_token_key.as_ref()
     }
 
     /// The generated items, or the diagnostics.

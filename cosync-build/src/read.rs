@@ -122,6 +122,8 @@ pub(crate) struct Context<'a> {
     /// Set once a private key has been reported by a setting, so the whole-file scan does not
     /// report it again.
     pub(crate) private_key_reported: bool,
+    /// What the checks could read and parse, kept even when a check fails.
+    pub(crate) resolved: crate::check::Resolved,
 }
 
 impl<'a> Context<'a> {
@@ -132,6 +134,7 @@ impl<'a> Context<'a> {
             inputs: Inputs::default(),
             env,
             private_key_reported: false,
+            resolved: Default::default(),
         }
     }
 

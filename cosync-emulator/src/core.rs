@@ -52,6 +52,9 @@ static PROCESS_SERVER_KEY: OnceCell<Arc<PrivateKey>> = OnceCell::const_new();
 pub(crate) enum ServerKeySource {
     /// Use the stored key, or generate (and store) one.
     StoredOrGenerated,
+    /// Like `StoredOrGenerated`, but a generated key is shared by every such emulator of the
+    /// process (throw-away storage: memory and temporary directories).
+    ProcessShared,
     /// Use this PEM (stored on first use; must match the stored key afterwards).
     Pem(String),
 }
@@ -69,7 +72,7 @@ impl Core {
             .map_err(|e| Error::Internal(e.to_string()))??;
         let stored = store.run(|c| store::get_meta(c, META_SERVER_KEY)).await?;
         let key = match (stored, server_key) {
-            (Some(stored), ServerKeySource::StoredOrGenerated) => {
+            (Some(stored), ServerKeySource::StoredOrGenerated | ServerKeySource::ProcessShared) => {
                 Arc::new(keys::parse_private_pem(&stored)?)
             }
             (Some(stored), ServerKeySource::Pem(given)) => {
@@ -83,14 +86,12 @@ impl Core {
             (None, source) => {
                 let key = match source {
                     ServerKeySource::Pem(pem) => Arc::new(keys::parse_private_pem(&pem)?),
-                    ServerKeySource::StoredOrGenerated if *location == StoreLocation::Memory => {
-                        PROCESS_SERVER_KEY
-                            .get_or_try_init(|| async {
-                                generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new)
-                            })
-                            .await?
-                            .clone()
-                    }
+                    ServerKeySource::ProcessShared => PROCESS_SERVER_KEY
+                        .get_or_try_init(|| async {
+                            generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new)
+                        })
+                        .await?
+                        .clone(),
                     ServerKeySource::StoredOrGenerated => {
                         tracing::info!(
                             "generating the emulator's {}-bit server key (once per data directory)",

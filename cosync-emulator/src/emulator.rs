@@ -67,7 +67,8 @@ impl Default for EmulatorBuilder {
 
 impl EmulatorBuilder {
     /// Keep everything in memory (the default). Without [`Self::server_key_pem`], all in-memory
-    /// emulators of one process share one generated server key, so only the first pays for it.
+    /// and temporary-directory emulators of one process share one generated server key, so only
+    /// the first pays for generating it.
     pub fn memory(mut self) -> Self {
         self.storage = Storage::Memory;
         self
@@ -145,8 +146,10 @@ impl EmulatorBuilder {
                 (StoreLocation::Directory(temp.path().to_owned()), Some(temp))
             }
         };
+        let throw_away = temp.is_some() || location == StoreLocation::Memory;
         let key_source = match self.server_key_pem {
             Some(pem) => ServerKeySource::Pem(pem),
+            None if throw_away => ServerKeySource::ProcessShared,
             None => ServerKeySource::StoredOrGenerated,
         };
         let core = Core::open(&location, key_source, self.social_key_pem, options).await?;

@@ -284,3 +284,51 @@ async fn futures_join<T: Send + 'static>(
     }
     out
 }
+
+#[tokio::test]
+async fn default_start_generates_one_server_key_per_process() {
+    let first = Emulator::start().await.unwrap();
+    let second = Emulator::builder()
+        .temp_dir()
+        .bcrypt_cost(4)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(
+        first.server_public_key_pem(),
+        second.server_public_key_pem(),
+        "generated once, shared"
+    );
+    assert_ne!(
+        first.server_public_key_pem(),
+        rsa_public_pem(SERVER_KEY),
+        "not a fixture key"
+    );
+    assert!(
+        second
+            .data_dir()
+            .unwrap()
+            .join(cosync_emulator::DATABASE_FILE)
+            .is_file()
+    );
+    let app = second.create_app("generated").await.unwrap();
+    let (_, _) = verify(&app.app_token, first.server_public_key_pem());
+    assert_eq!(
+        app.app_token.split('.').nth(2).unwrap().len(),
+        512,
+        "3072-bit server key"
+    );
+    let temp_dir = second.data_dir().unwrap().to_owned();
+    drop(second);
+    assert!(
+        !temp_dir.exists(),
+        "the temporary directory goes with the emulator"
+    );
+}
+
+fn rsa_public_pem(private_pem: &str) -> String {
+    cosync_emulator::keys::public_pem(
+        &cosync_emulator::keys::parse_private_pem(private_pem).unwrap(),
+    )
+    .unwrap()
+}

@@ -53,7 +53,7 @@ async fn entry(State(core): State<Arc<Core>>, request: Request) -> Response<Body
         body,
         query,
     };
-    match routes::dispatch(&core, &path, &request, &parts.headers).await {
+    match routes::dispatch(&core, &path, &request).await {
         None => service_not_found(),
         Some(Ok(reply) | Err(reply)) => finish(&core, &path, reply).await,
     }

@@ -11,7 +11,7 @@ mod signup;
 mod social;
 mod two_factor;
 
-use axum::http::{HeaderMap, Method};
+use axum::http::Method;
 
 use crate::core::Core;
 use crate::json::Json;
@@ -25,12 +25,7 @@ pub(crate) const WELCOME: &str = "Welcome to CosyncJWT Server Service";
 
 /// Routes a request; `None` for paths the real server does not know (the catch-all answers).
 /// Express matches paths case-insensitively and ignores one trailing slash; `HEAD` runs `GET`.
-pub(crate) async fn dispatch(
-    core: &Core,
-    path: &str,
-    req: &ApiRequest,
-    headers: &HeaderMap,
-) -> Option<RouteResult> {
+pub(crate) async fn dispatch(core: &Core, path: &str, req: &ApiRequest) -> Option<RouteResult> {
     let mut path = path.to_ascii_lowercase();
     if path.len() > 1 && path.ends_with('/') {
         path.pop();
@@ -52,7 +47,7 @@ pub(crate) async fn dispatch(
         (_, true, "loginanonymous") => login::login_anonymous(core, req).await,
         (_, true, "signup") => signup::signup(core, req).await,
         (_, true, "completesignup") => signup::complete_signup_post(core, req).await,
-        (true, _, "completesignup") => signup::complete_signup_get(core, req, headers).await,
+        (true, _, "completesignup") => signup::complete_signup_get(core, req).await,
         (_, true, "sociallogin") => social::social_login(core, req).await,
         (_, true, "socialsignup") => social::social_signup(core, req).await,
         (_, true, "invite") => invite::invite(core, req).await,

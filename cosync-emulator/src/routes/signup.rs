@@ -1,6 +1,6 @@
 //! `signup` and `completeSignup` (POST and the e-mailed GET link).
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 
 use super::{
     FieldError, check_status, collect_fields, find_user, load_app, locale_param, md5_param,
@@ -153,11 +153,7 @@ pub(crate) async fn complete_signup_post(core: &Core, req: &ApiRequest) -> Route
 }
 
 /// `GET completeSignup?appToken=&handle=&code=` (3.6 #7), the target of the e-mailed link.
-pub(crate) async fn complete_signup_get(
-    core: &Core,
-    req: &ApiRequest,
-    _headers: &HeaderMap,
-) -> RouteResult {
+pub(crate) async fn complete_signup_get(core: &Core, req: &ApiRequest) -> RouteResult {
     let app_token = req.query("appToken");
     if !req.query("handle").is_present()
         || !app_token.is_present()

@@ -28,10 +28,43 @@
 #![deny(missing_docs)]
 
 pub use cosync_runtime::token;
+#[cfg(feature = "client")]
+pub use cosync_runtime::{
+    AccountProof, ApiErrorCode, Application, Client, ClientBuilder, Error, GoogleTwoFactor,
+    LoginChallenge, LoginOutcome, MetadataField, Secret, Session, SignedIn, SignupCompletion,
+    SignupFlow, SignupOptions, SignupOutcome, SocialProvider, TwoFactorMode, User,
+};
 pub use cosync_runtime::{
     AddressError, AppToken, Config, Fingerprint, KeyError, KeyFormat, PublicKey, RealmAppIdError,
     RestAddress, TokenError, TokenKind,
 };
+#[cfg(feature = "jwt")]
+pub use cosync_runtime::{JwtError, UserClaims, UserJwtVerifier};
+
+/// Defines the generated `fn client()` when the `client` feature is on, and nothing otherwise:
+/// the generator cannot see this crate's features, so it asks this macro.
+#[doc(hidden)]
+#[cfg(feature = "client")]
+#[macro_export]
+macro_rules! __define_client {
+    ($config:path) => {
+        /// A CoSync REST client configured from `CONFIG`. Every call returns a clone of one
+        /// client built on first use, so all share one connection pool.
+        pub fn client() -> $crate::Client {
+            static CLIENT: ::std::sync::OnceLock<$crate::Client> = ::std::sync::OnceLock::new();
+            CLIENT
+                .get_or_init(|| $crate::Client::new(::core::clone::Clone::clone(&$config)))
+                .clone()
+        }
+    };
+}
+
+#[doc(hidden)]
+#[cfg(not(feature = "client"))]
+#[macro_export]
+macro_rules! __define_client {
+    ($config:path) => {};
+}
 
 /// Reads `cosync.toml`, verifies it, and expands to typed constants.
 ///
@@ -52,7 +85,8 @@ pub use cosync_runtime::{
 /// | `PUBLIC_KEY_PEM` | `&'static str` | the Realm public key as SPKI PEM |
 /// | `RAW_PUBLIC_KEY` | `&'static str` | the Portal's raw form of the key |
 /// | `PUBLIC_KEY` | [`PublicKey`] | the key, decoded at compile time |
-/// | `CONFIG` | [`Config`] | all of the above in one value |
+/// | `CONFIG` | [`Config`] | all of the above in one value (a `static`) |
+/// | `fn client()` | `-> Client` | a REST client configured from `CONFIG` (feature `client`) |
 ///
 /// Cargo rebuilds the crate when `cosync.toml`, a file it names, or an environment variable it
 /// reads changes, and not otherwise. `COSYNC_PROFILE` selects a `[profile.NAME]`;

@@ -76,8 +76,9 @@ pub(crate) fn items(model: &Model) -> TokenStream {
         #[doc = #doc_key]
         pub const PUBLIC_KEY: ::cosync::PublicKey =
             ::cosync::PublicKey::from_static_components(#modulus, #exponent);
-        /// Everything above in one value.
-        pub const CONFIG: ::cosync::Config = ::cosync::Config::__from_checked(
+        /// Everything above in one value. A `static`, so what it builds on first use (the user-JWT
+        /// verifier) is built once.
+        pub static CONFIG: ::cosync::Config = ::cosync::Config::__from_checked(
             ::cosync::AppToken::__from_verified(
                 APP_TOKEN,
                 APP_ID,
@@ -89,6 +90,7 @@ pub(crate) fn items(model: &Model) -> TokenStream {
             REALM_APP_ID,
             PUBLIC_KEY,
         );
+        ::cosync::__define_client!(CONFIG);
     }
 }
 

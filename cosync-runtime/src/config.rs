@@ -66,12 +66,53 @@ pub fn check_realm_app_id(id: &str) -> Result<(), RealmAppIdError> {
 /// assert_eq!(config.rest_address().as_str(), "http://127.0.0.1:8080");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Clone)]
 pub struct Config {
     app_token: AppToken,
     rest_address: RestAddress,
     realm_app_id: Option<Cow<'static, str>>,
     public_key: PublicKey,
+    #[cfg(feature = "jwt")]
+    jwt_leeway_secs: u64,
+    /// Built on first use, so the generated `static CONFIG` verifies without rebuilding it.
+    #[cfg(feature = "jwt")]
+    user_jwt_verifier: std::sync::OnceLock<crate::jwt::UserJwtVerifier>,
+}
+
+impl Config {
+    fn parts(&self) -> (&AppToken, &RestAddress, Option<&str>, &PublicKey) {
+        (
+            &self.app_token,
+            &self.rest_address,
+            self.realm_app_id(),
+            &self.public_key,
+        )
+    }
+}
+
+impl PartialEq for Config {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for Config {}
+
+impl std::hash::Hash for Config {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("app_token", &self.app_token)
+            .field("rest_address", &self.rest_address)
+            .field("realm_app_id", &self.realm_app_id)
+            .field("public_key", &self.public_key)
+            .finish()
+    }
 }
 
 impl Config {
@@ -82,6 +123,10 @@ impl Config {
             rest_address: RestAddress::SANDBOX,
             realm_app_id: None,
             public_key,
+            #[cfg(feature = "jwt")]
+            jwt_leeway_secs: crate::jwt::DEFAULT_LEEWAY_SECS,
+            #[cfg(feature = "jwt")]
+            user_jwt_verifier: std::sync::OnceLock::new(),
         }
     }
 
@@ -91,11 +136,45 @@ impl Config {
         self
     }
 
+    /// The clock leeway for user-JWT `exp`/`nbf` checks (default 60 s).
+    #[cfg(feature = "jwt")]
+    pub fn with_jwt_leeway(mut self, leeway: std::time::Duration) -> Self {
+        self.jwt_leeway_secs = leeway.as_secs();
+        self.user_jwt_verifier = std::sync::OnceLock::new();
+        self
+    }
+
+    /// Verifies a user JWT (the `jwt` of a [`Session`](crate::Session)): RS256 with the Realm
+    /// public key, `aud` equal to the Realm app id (or `"none"` when unset), `exp` and `nbf` with the
+    /// leeway. Only RS256 is accepted.
+    ///
+    /// ```no_run
+    /// # fn demo(config: &cosync_runtime::Config, jwt: &str) -> Result<(), cosync_runtime::JwtError> {
+    /// let claims = config.verify_user_jwt(jwt)?;
+    /// println!("signed in: {}", claims.sub);
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "jwt")]
+    pub fn verify_user_jwt(&self, jwt: &str) -> Result<crate::UserClaims, crate::JwtError> {
+        self.user_jwt_verifier().verify(jwt)
+    }
+
+    /// The verifier [`Config::verify_user_jwt`] uses, built once per `Config`.
+    #[cfg(feature = "jwt")]
+    pub fn user_jwt_verifier(&self) -> &crate::jwt::UserJwtVerifier {
+        self.user_jwt_verifier
+            .get_or_init(|| crate::jwt::UserJwtVerifier::new(self, self.jwt_leeway_secs))
+    }
+
     /// Sets the MongoDB Realm / App Services app id (the expected `aud` of user JWTs).
     pub fn with_realm_app_id(mut self, id: impl Into<String>) -> Result<Self, RealmAppIdError> {
         let id = id.into();
         check_realm_app_id(&id)?;
         self.realm_app_id = Some(Cow::Owned(id));
+        #[cfg(feature = "jwt")]
+        {
+            self.user_jwt_verifier = std::sync::OnceLock::new();
+        }
         Ok(self)
     }
 
@@ -115,6 +194,10 @@ impl Config {
                 None => None,
             },
             public_key,
+            #[cfg(feature = "jwt")]
+            jwt_leeway_secs: crate::jwt::DEFAULT_LEEWAY_SECS,
+            #[cfg(feature = "jwt")]
+            user_jwt_verifier: std::sync::OnceLock::new(),
         }
     }
 

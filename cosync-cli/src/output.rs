@@ -1,0 +1,126 @@
+//! Terminal styles, times for people, and the JSON writer.
+
+use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use anstyle::{AnsiColor, Style};
+
+use crate::error::CliError;
+
+/// Error headlines, as rustc colours them.
+pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+/// Warning headlines.
+pub const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+/// A good outcome ("valid", "verified").
+pub const GOOD: Style = AnsiColor::Green.on_default().bold();
+/// Field names in summaries.
+pub const LABEL: Style = AnsiColor::Cyan.on_default();
+/// Section titles.
+pub const TITLE: Style = Style::new().bold();
+/// Secondary text (notes, hints).
+pub const DIM: Style = Style::new().dimmed();
+
+/// Writes `value` as pretty JSON and a newline to stdout.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| writeln!(out))
+        .map_err(|source| CliError::Stdout { source })
+}
+
+/// The time the token and config checks compare against: `SOURCE_DATE_EPOCH` when it is set (as
+/// the compile-time check does, for reproducible output), else the clock.
+pub fn now() -> u64 {
+    std::env::var(cosync_build::SOURCE_DATE_EPOCH)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| {
+            SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs())
+        })
+}
+
+/// Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn utc(secs: u64) -> String {
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 to a (year, month, day) of the proleptic Gregorian calendar, after
+/// Howard Hinnant's `civil_from_days`.
+fn civil_from_days(days: u64) -> (u64, u64, u64) {
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let day_of_era = z % 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    (year_of_era + era * 400 + u64::from(month <= 2), month, day)
+}
+
+/// How far `then` is from `now`, for people: "in 3 hours", "2 days ago".
+pub fn relative(then: u64, now: u64) -> String {
+    let (delta, past) = if then <= now {
+        (now - then, true)
+    } else {
+        (then - now, false)
+    };
+    if delta < 60 {
+        return if past {
+            "just now"
+        } else {
+            "in under a minute"
+        }
+        .to_owned();
+    }
+    let (count, unit) = match delta {
+        d if d < 3600 => (d / 60, "minute"),
+        d if d < 86_400 => (d / 3600, "hour"),
+        d if d < 86_400 * 61 => (d / 86_400, "day"),
+        d if d < 86_400 * 365 => (d / (86_400 * 30), "month"),
+        d => (d / (86_400 * 365), "year"),
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    if past {
+        format!("{count} {unit}{plural} ago")
+    } else {
+        format!("in {count} {unit}{plural}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_utc() {
+        assert_eq!(utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(utc(1_679_074_164), "2023-03-17T17:29:24Z");
+        assert_eq!(utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(utc(1_767_225_599), "2025-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn relative_times() {
+        let now = 1_000_000_000;
+        assert_eq!(relative(now, now), "just now");
+        assert_eq!(relative(now + 30, now), "in under a minute");
+        assert_eq!(relative(now - 60, now), "1 minute ago");
+        assert_eq!(relative(now + 7200, now), "in 2 hours");
+        assert_eq!(relative(now - 86_400 * 3, now), "3 days ago");
+        assert_eq!(relative(now - 86_400 * 90, now), "3 months ago");
+        assert_eq!(relative(now - 86_400 * 367, now), "1 year ago");
+        assert_eq!(relative(now - 86_400 * 365 * 3, now), "3 years ago");
+    }
+}

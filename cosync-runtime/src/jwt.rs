@@ -118,7 +118,10 @@ impl UserJwtVerifier {
                     expected: self.audience.clone(),
                 },
                 ErrorKind::MissingRequiredClaim(claim) => JwtError::MissingClaim(claim.clone()),
-                ErrorKind::Json(e) => JwtError::Malformed(format!("claims: {e}")),
+                ErrorKind::Json(e) => match missing_field(&e.to_string()) {
+                    Some(claim) => JwtError::MissingClaim(claim),
+                    None => JwtError::Malformed(format!("claims: {e}")),
+                },
                 ErrorKind::Base64(_) | ErrorKind::Utf8(_) | ErrorKind::InvalidToken => {
                     JwtError::Malformed("not three base64url parts".to_owned())
                 }
@@ -126,4 +129,10 @@ impl UserJwtVerifier {
             }),
         }
     }
+}
+
+/// The claim serde reports as missing (`missing field `sub` at …`), if that is the error.
+fn missing_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("missing field `")?;
+    Some(rest.split('`').next()?.to_owned())
 }

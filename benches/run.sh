@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "## cosync_constants!() expansion"
-cargo bench --quiet --bench expand --profile dev
+cargo bench --quiet --bench expand --profile bench-debug
 echo
 cargo bench --quiet --bench expand
 echo

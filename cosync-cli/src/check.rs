@@ -75,7 +75,7 @@ pub fn print_human(checked: &Checked, path: &Path, profile: Option<&str>) {
     }
     anstream::println!("{headline}");
     for (label, value) in summary(model) {
-        anstream::println!("  {LABEL}{label:<14}{LABEL:#}{value}");
+        anstream::println!("  {LABEL}{label:<14}{LABEL:#} {value}");
     }
 }
 

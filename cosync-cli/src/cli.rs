@@ -39,7 +39,8 @@ holds cosync.toml or Cargo.toml) unless given a path.";
     bin_name = "cargo cosync",
     version,
     after_help = MAIN_AFTER_HELP,
-    disable_help_subcommand = true
+    disable_help_subcommand = true,
+    max_term_width = 100
 )]
 pub struct Cli {
     /// When to use colours: auto (on a terminal, unless NO_COLOR is set), always or never.
@@ -277,9 +278,8 @@ Examples:
 
 The crate holds the items cosync_constants!() would generate (APP_TOKEN, APP_ID, PUBLIC_KEY,
 CONFIG, fn client(), …) as reviewed, committed source, so building it needs no proc macro and
-no cosync.toml.
-Add the directory to [workspace] members and depend on it by path. Run generate again (or
---check in CI) whenever cosync.toml changes.";
+no cosync.toml. Add the directory to [workspace] members and depend on it by path. Run generate
+again (or --check in CI) whenever cosync.toml changes.";
 
 /// Write a standalone crate holding the generated constants.
 #[derive(Debug, Args)]

@@ -61,6 +61,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
         } else {
             token.clone()
         };
+        // Before cleaning: removing whitespace would hide a "PRIVATE KEY" marker.
+        refuse_dangerous_token(&text)?;
         let (clean, rewrapped) = input::clean_token(&text);
         refuse_dangerous_token(&clean)?;
         if rewrapped {
@@ -386,7 +388,9 @@ impl Prompter<'_> {
             if token.is_empty() {
                 continue;
             }
-            if let Err(error) = refuse_dangerous_token(&token) {
+            if let Err(error) =
+                refuse_dangerous_token(&answer).and_then(|()| refuse_dangerous_token(&token))
+            {
                 self.say(&format!("  {error}. Try again."))?;
                 continue;
             }

@@ -187,6 +187,12 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
     }
 
     let (clean, rewrapped) = input::clean_token(&text);
+    if cosync_runtime::contains_private_key_marker(&text) {
+        return Err(CliError::refused(
+            "this is a PRIVATE key, not a token; nothing of it was printed",
+            Some("if it was shared or committed, treat it as leaked".to_owned()),
+        ));
+    }
     let report = match DecodedToken::decode(&clean) {
         Ok(decoded) => inspect(&decoded, config.as_ref(), keys, origin, rewrapped),
         Err(error) => Report::malformed(error.to_string()),
@@ -495,11 +501,12 @@ fn check_signature(
             result,
         };
         signature.checked = true;
-        if result == "verified" && signature.signer.is_none() {
+        signature.tried.push(tried.clone());
+        if result == "verified" {
             signature.verified = true;
-            signature.signer = Some(tried.clone());
+            signature.signer = Some(tried);
+            break;
         }
-        signature.tried.push(tried);
     }
     if signature.checked && !signature.verified {
         signature.problem = Some(
@@ -535,7 +542,7 @@ impl Report {
         }
         let kind = self.kind_description.unwrap_or("a token");
         anstream::println!(
-            "{TITLE}token{TITLE:#}     {kind} ({} characters)",
+            "{TITLE}token{TITLE:#}     {kind}, {} characters",
             self.length
         );
         for note in &self.notes {

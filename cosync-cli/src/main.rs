@@ -37,6 +37,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome.code()),
+        // A reader that went away (`| head`) is not an error worth a message.
+        Err(CliError::Stdout { source }) if source.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Err(error) => {
             report(&error);
             ExitCode::from(error.exit_code())

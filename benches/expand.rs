@@ -9,35 +9,15 @@
 //! `cargo bench --bench expand [--profile bench-debug]`. `bench-debug` is the dev profile users get by default:
 //! proc macros are compiled unoptimised unless a project sets `[profile.dev.build-override]`.
 
+mod support;
+
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cosync_test_support::{keys, mint};
 use rsa::pkcs8::DecodePublicKey;
 use rsa::signature::Verifier;
-
-const SAMPLES: usize = 31;
-
-/// Runs `f` repeatedly for about `budget` per sample and returns the median time per call.
-fn measure(mut f: impl FnMut()) -> Duration {
-    // Warm up and size the batch so one sample takes ~20 ms.
-    let start = Instant::now();
-    f();
-    let once = start.elapsed().max(Duration::from_nanos(1));
-    let batch = (Duration::from_millis(20).as_nanos() / once.as_nanos()).clamp(1, 10_000) as u32;
-    let mut samples: Vec<Duration> = (0..SAMPLES)
-        .map(|_| {
-            let start = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            start.elapsed() / batch
-        })
-        .collect();
-    samples.sort();
-    samples[SAMPLES / 2]
-}
 
 fn setup(bits: u32) -> (PathBuf, String, &'static str) {
     let (server_private, server_public, app_public) = match bits {
@@ -90,18 +70,21 @@ fn main() {
             rsa::PublicKey::from_public_key_pem(signer_pem).unwrap(),
         );
         let signature = rsa::pkcs1v15::Signature::try_from(signature.as_slice()).unwrap();
-        let baseline = measure(|| {
-            key.verify(black_box(input.as_bytes()), black_box(&signature))
-                .unwrap();
-        });
         assert!(expand(&dir) > 0);
-        let full = measure(|| {
-            black_box(expand(black_box(&dir)));
-        });
+        let (full, baseline) = support::compare(
+            || {
+                black_box(expand(black_box(&dir)));
+            },
+            || {
+                key.verify(black_box(input.as_bytes()), black_box(&signature))
+                    .unwrap();
+            },
+            Duration::from_millis(20),
+        );
         println!(
-            "| RSA-{bits} | {:.3} ms | {:.3} ms | {:.2}× |",
-            baseline.as_secs_f64() * 1e3,
-            full.as_secs_f64() * 1e3,
+            "| RSA-{bits} | {} | {} | {:.2}× |",
+            support::show(baseline),
+            support::show(full),
             full.as_secs_f64() / baseline.as_secs_f64()
         );
         let _ = std::fs::remove_dir_all(dir);

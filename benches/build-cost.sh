@@ -4,9 +4,11 @@
 # Builds three throwaway binaries from scratch (each with its own empty target directory, debug
 # profile, dependencies already downloaded) and reports wall-clock times and ratios against the
 # empty binary measured in the same run:
-#   empty   fn main() {}
-#   rsa     + rsa 0.10 with only pkcs1v15 (the RS256 verifier every compile-time check needs)
-#   cosync  + cosync with its default features, expanding cosync_constants!() on a fixture config
+#   empty           fn main() {}
+#   with-rsa        + rsa 0.10 with only pkcs1v15: the floor for any compile-time RS256 check
+#   with-cosync-macros  + cosync with only the `macros` feature, expanding cosync_constants!()
+#   with-http       + reqwest (rustls) + tokio + jsonwebtoken (aws-lc-rs): the floor for the client
+#   with-cosync     + cosync with its default features (macros + client), expanding the macro
 #
 # Usage: benches/build-cost.sh [runs]   (default 1 run per variant; the median is reported)
 set -euo pipefail
@@ -36,7 +38,12 @@ TOML
 
 make_crate empty "" 'fn main() {}'
 make_crate with-rsa 'rsa = { version = "0.10", default-features = false, features = ["pkcs1v15"] }' 'fn main() { let _ = rsa::PublicKey::MIN_SIZE; }'
-make_crate with-cosync "cosync = { path = \"$root\" }" 'cosync::cosync_constants!(); fn main() { println!("{}", APP_ID); }'
+make_crate with-cosync-macros "cosync = { path = \"$root\", default-features = false, features = [\"macros\"] }" 'cosync::cosync_constants!(); fn main() { println!("{}", APP_ID); }'
+make_crate with-http 'reqwest = { version = "0.13", default-features = false, features = ["rustls", "form", "query"] }
+tokio = { version = "1", default-features = false, features = ["time"] }
+jsonwebtoken = { version = "12", default-features = false, features = ["aws_lc_rs"] }' 'fn main() { let _ = reqwest::Client::new(); let _ = jsonwebtoken::Algorithm::RS256; }'
+make_crate with-cosync "cosync = { path = \"$root\" }" 'cosync::cosync_constants!(); fn main() { println!("{}", APP_ID); let _ = client(); }'
+cp "$root/examples/quickstart/cosync.toml" "$work/with-cosync-macros/cosync.toml"
 cp "$root/examples/quickstart/cosync.toml" "$work/with-cosync/cosync.toml"
 
 seconds() { # crate dir -> clean build wall time
@@ -50,17 +57,19 @@ seconds() { # crate dir -> clean build wall time
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-declare -A time crates
-for name in empty with-rsa with-cosync; do
+names="empty with-rsa with-cosync-macros with-http with-cosync"
+declare -A time crates floor
+floor=([empty]=empty [with-rsa]=empty [with-cosync-macros]=with-rsa [with-http]=empty [with-cosync]=with-http)
+for name in $names; do
     time[$name]=$(for _ in $(seq "$runs"); do seconds "$work/$name"; done | median)
     crates[$name]=$(cd "$work/$name" && cargo tree --prefix none -e normal,build 2>/dev/null | sed 's/ (\*)//' | sort -u | wc -l)
 done
 
 echo "Clean debug build on $(nproc) cores, $runs run(s) each, dependencies pre-downloaded:"
-echo "| binary | crates | clean build | vs. empty | vs. rsa only |"
+echo "| binary | crates | clean build | vs. empty | vs. its floor |"
 echo "|---|---|---|---|---|"
-for name in empty with-rsa with-cosync; do
-    printf '| %s | %s | %.1f s | %.1f× | %.2f× |\n' "$name" "${crates[$name]}" "${time[$name]}" \
+for name in $names; do
+    printf '| %s | %s | %.1f s | %.1f× | %.2f× (%s) |\n' "$name" "${crates[$name]}" "${time[$name]}" \
         "$(echo "${time[$name]} / ${time[empty]}" | bc -l)" \
-        "$(echo "${time[$name]} / ${time[with-rsa]}" | bc -l)"
+        "$(echo "${time[$name]} / ${time[${floor[$name]}]}" | bc -l)" "${floor[$name]}"
 done

@@ -3,9 +3,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "## cosync_constants!() expansion"
-cargo bench --quiet --bench expand --profile bench-debug
+cargo bench --quiet -p cosync-benches --bench expand --profile bench-debug
 echo
-cargo bench --quiet --bench expand
+cargo bench --quiet -p cosync-benches --bench expand
+echo
+cargo bench --quiet -p cosync-benches --bench client
 echo
 echo "## Clean-build cost"
 benches/build-cost.sh "${1:-1}"

@@ -6,7 +6,7 @@
 //! floor any compile-time verifier pays.
 //!
 //! Run both profiles with `benches/run.sh`, or one with
-//! `cargo bench --bench expand [--profile bench-debug]`. `bench-debug` is the dev profile users get by default:
+//! `cargo bench -p cosync-benches --bench expand [--profile bench-debug]`. `bench-debug` is the dev profile users get by default:
 //! proc macros are compiled unoptimised unless a project sets `[profile.dev.build-override]`.
 
 mod support;

@@ -6,7 +6,7 @@
 //! 2. `Config::verify_user_jwt` versus `jsonwebtoken::decode` of the same token with a
 //!    pre-parsed `DecodingKey` and the same validation.
 //!
-//! Run with `cargo bench --bench client` (or `benches/run.sh`).
+//! Run with `cargo bench -p cosync-benches --bench client` (or `benches/run.sh`).
 
 mod support;
 

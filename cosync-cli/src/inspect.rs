@@ -82,12 +82,14 @@ enum Origin {
 struct FromConfig {
     shown: String,
     candidates: Vec<Candidate>,
+    /// The `app_token` value as read; it may be a credential pasted by mistake.
+    app_token: Option<String>,
     app_id: Option<String>,
     realm_app_id: Option<String>,
     error_count: usize,
 }
 
-fn load_config(args: &InspectArgs) -> Option<(FromConfig, Option<String>)> {
+fn load_config(args: &InspectArgs) -> Option<FromConfig> {
     let path = input::config_path(args.config.as_deref());
     if args.config.is_none() && !path.is_file() {
         return None;
@@ -117,22 +119,22 @@ fn load_config(args: &InspectArgs) -> Option<(FromConfig, Option<String>)> {
             family: Family::App,
         });
     }
-    let token = checked.app_token_text().map(str::to_owned);
-    let app_id = token
+    let app_token = checked.app_token_text().map(str::to_owned);
+    let app_id = app_token
         .as_deref()
         .and_then(|t| AppToken::parse(t).ok())
         .map(|t| t.app_id().to_owned());
-    let from_config = FromConfig {
+    Some(FromConfig {
         shown,
         candidates,
+        app_token,
         app_id,
         realm_app_id: checked
             .model()
             .and_then(|m| m.realm_app_id())
             .map(str::to_owned),
         error_count: checked.diagnostics().error_count(),
-    };
-    Some((from_config, token))
+    })
 }
 
 pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
@@ -147,8 +149,11 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
         }
         Some(token) => (token.to_owned(), Origin::Argument),
         None => match &config {
-            Some((_, Some(token))) => (token.clone(), Origin::Config),
-            Some((from, None)) => {
+            Some(FromConfig {
+                app_token: Some(token),
+                ..
+            }) => (token.clone(), Origin::Config),
+            Some(from) => {
                 return Err(CliError::usage(
                     format!("{} has no readable `app_token`", from.shown),
                     Some(
@@ -165,8 +170,6 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
             }
         },
     };
-    let (config, _) = config.map_or((None, None), |(c, t)| (Some(c), t));
-
     let mut keys = Vec::new();
     for path in &args.keys {
         let bytes = input::read_file(path)?;

@@ -10,3 +10,4 @@ mod help;
 mod init;
 mod inspect;
 mod key;
+mod terminal;

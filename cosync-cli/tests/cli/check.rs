@@ -245,3 +245,48 @@ fn a_missing_file_is_a_diagnostic() {
     );
     assert!(run.stderr.contains("cargo cosync init"), "{}", run.stderr);
 }
+
+#[test]
+fn warnings_do_not_fail_the_check() {
+    let dir = scratch();
+    // base64 DER (a PEM body without its lines) is accepted with a warning.
+    let body: String = keys::APP_PUBLIC
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let text = read(&fixtures().join(config("pass_hosted_sandbox")));
+    let text = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("public_key") {
+                format!("public_key = \"{body}\"")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.path().join("cosync.toml"), text).unwrap();
+    let human = run(cosync().arg("check").current_dir(dir.path())).expect(0);
+    assert!(
+        human.stdout.contains("is valid, with 1 warning"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stderr
+            .starts_with("warning: `public_key` is base64 DER"),
+        "{}",
+        human.stderr
+    );
+    let json = run(cosync()
+        .args(["check", "--format", "json"])
+        .current_dir(dir.path()))
+    .expect(0);
+    let json: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["warning_count"], 1);
+    assert_eq!(json["diagnostics"][0]["severity"], "warning");
+    assert_eq!(json["config"]["public_key"]["format"], "base64 DER");
+}

@@ -4,8 +4,9 @@
 //! - rebuilds: editing `cosync.toml` or a variable it reads re-runs the check; an unrelated
 //!   rebuild does not.
 //!
-//! The crates live under `target/tests/e2e/` and share one target directory, so dependencies are
-//! compiled once for all of them.
+//! The crates live under `target/tests/e2e/` and build into trybuild's target directory
+//! (`target/tests/trybuild`), whose dependencies (same crates, same features) the UI tests have
+//! already compiled: CI compiles them once for both.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -14,6 +15,10 @@ use cosync_test_support::{keys, mint, workspace_root};
 
 fn e2e_dir() -> PathBuf {
     workspace_root().join("target/tests/e2e")
+}
+
+fn target_dir() -> PathBuf {
+    workspace_root().join("target/tests/trybuild")
 }
 
 /// Creates (or refreshes) a crate called `name` with the given files.
@@ -57,7 +62,7 @@ fn cargo(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", e2e_dir().join("target"))
+        .env("CARGO_TARGET_DIR", target_dir())
         .env_remove("COSYNC_PROFILE")
         .env_remove("COSYNC_CONFIG_DIR")
         .env_remove("SOURCE_DATE_EPOCH")
@@ -126,7 +131,7 @@ fn build_script_mode_generates_the_constants() {
         stdout(&run),
         format!("{} https://auth.example.test 2048\n", mint::FIXTURE_APP_ID)
     );
-    let generated = std::fs::read_dir(e2e_dir().join("target/debug/build"))
+    let generated = std::fs::read_dir(target_dir().join("debug/build"))
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path().join("out/cosync.rs"))

@@ -133,8 +133,8 @@ fn an_invalid_config_generates_nothing() {
 }
 
 /// The generated crate builds with the real cargo and holds what the macro would generate. A
-/// throwaway binary depends on it; both share the end-to-end tests' target directory, so the
-/// dependencies are compiled once for all of them.
+/// throwaway binary depends on it; it builds into trybuild's target directory, like the root
+/// end-to-end tests, so the dependencies are compiled once for all of them.
 #[test]
 fn the_generated_crate_compiles() {
     let root = workspace_root();
@@ -170,7 +170,7 @@ fn the_generated_crate_compiles() {
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet"])
         .current_dir(&app)
-        .env("CARGO_TARGET_DIR", e2e.join("target"))
+        .env("CARGO_TARGET_DIR", root.join("target/tests/trybuild"))
         .env_remove("RUSTFLAGS")
         .env_remove("COSYNC_PROFILE")
         .output()

@@ -19,7 +19,10 @@ const APP_KEY: &str = include_str!("../../../tests/fixtures/keys/app.key");
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn Error>> {
     // 1. A CoSync Auth server on a free loopback port, in memory, with the keys of cosync.toml.
-    let emulator = Emulator::builder().server_key_pem(SERVER_KEY).start().await?;
+    let emulator = Emulator::builder()
+        .server_key_pem(SERVER_KEY)
+        .start()
+        .await?;
     let app = emulator
         .create_app_with(
             NewApp::named("login example")

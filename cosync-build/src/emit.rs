@@ -38,7 +38,7 @@ pub(crate) fn items(model: &Model) -> TokenStream {
     let issued = utc(issued_at);
 
     let doc_token = format!(
-        " The CoSync App Token, verified at compile time with {}.",
+        " The CoSync App Token, verified with {} when this code was generated.",
         model.signer.describe()
     );
     let doc_app_id = " The app token's `appId` claim: the CoSync app id.".to_owned();

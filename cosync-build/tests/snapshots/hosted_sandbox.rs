@@ -1,4 +1,4 @@
-/// The CoSync App Token, verified at compile time with sandbox.cosync.net's key (SHA-256 7fb17f06…).
+/// The CoSync App Token, verified with sandbox.cosync.net's key (SHA-256 7fb17f06…) when this code was generated.
 pub const APP_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6IjFiZDg2ZDIxZjY5MTQxMjc5MWRhMzQ1OTRmMjI5NGYyIiwic2NvcGUiOiJhcHAiLCJpYXQiOjE2NzkwNzQxNjR9.Aote9QdLkMGwq3-i0oRuoFxwzNh7l2CGdBhuvLBdbcnBnXXtXZ18w16WMH23--dU6r5HWiUHJsK1c0PX_aXqlysBVMPQ19u3jujCsDGyoEaOD9edm3ic-DyoobPaug5Uku5Pu6o-jLTOiuMt5LVEdnr67xsiR5cICPYFyvKLl6hTLGoE3pKVVe9xc5xVoIdU4P8gty8RoMI-JclL4OnAf-9EL7Mria27KT4TLMc8HVJo710F9jEDgFiWpAzGF07qOapvnObv10g1S8oj7RbRXYdG3gauHp86M_5qagVmU3EhGBRqVWH4T_v6YThWtQpQVCxPD1KYQjtG7Alf0T4lAVaVfe84WqNCotlVJRA3YafVIWE4NEaCKJAnTVww_CcSRSJmB_UnGS47uu8w8I9tEGjE7-ow3pN1bOeFfnrVZeDwS4bBMi7L6L3o0rDOgrGT5xtrGwWCwh-cL9SZunIf5HwiIGqfKsSVYZK9Tav_CVPqoNdRNxZcnVjRswYw3sxi";
 /// The app token's `appId` claim: the CoSync app id.
 pub const APP_ID: &str = "1bd86d21f691412791da34594f2294f2";

@@ -1,4 +1,4 @@
-/// The CoSync App Token, verified at compile time with `app_token_key` (SHA-256 713ccc67…).
+/// The CoSync App Token, verified with `app_token_key` (SHA-256 713ccc67…) when this code was generated.
 pub const APP_TOKEN: &str = "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhcHBJZCI6IjVjMmE4ZTRiMWYzZDRhNmU5YjdjMGQxZTJmM2E0YjVjIiwic2NvcGUiOiJhcHAiLCJpYXQiOjE3NjQ1NDcyMDB9.qQMTSGPtDU5gcOMFpSB5haoXbUplm64gkZ7yCZoCyiTC-Qn3uHzLSTnQXoEjhSymyGrjLFjHbNAkvaDZnNYIwKhcC5Ym3vmCDamPb5aYBT7WpehoaCkUwEfJ_b_6x5fgfNtVLordIEymYYfhFXYuUS_6Kn3c3YCOELvxgeZn08g-MvfSdm9yymElS38Qs_BsEjaxwq72akU5i8QptPyz2z_VWded7d7fZsekytum8haQeS8X2tXlJAo2cmlZojW1n3vCed5AEInK2bcM5zl0yRCjdmEnwvTnUbMvqrhSt2-Dl3E05cv5V4VjgMopeLMCU3yR6mk_2UduXOuB_YTFFqtae1ZMp2D819rcg2ZHZb1VZUObjg3agu9CMGqJvsXOI2zq7kGfbToW_vP8ODQtsLDTr_mqVG__lBNrGJO9scloSf139A_56hGXDL6V3sE2z2gPJwr0qILOnPu9bdQkThPv8PCwgwGWm4gxbfa3R1ig8RHeIqExSag97aQG8B1a";
 /// The app token's `appId` claim: the CoSync app id.
 pub const APP_ID: &str = "5c2a8e4b1f3d4a6e9b7c0d1e2f3a4b5c";

@@ -53,6 +53,7 @@ use proc_macro2::TokenStream;
 pub use diagnostic::{Diagnostic, Diagnostics, Location, Severity};
 pub use inputs::Inputs;
 pub use model::{Model, Signer};
+pub use time::utc;
 
 use diagnostic::Diagnostic as Diag;
 use read::Context;

@@ -1,7 +1,7 @@
 //! Build time and human-readable UTC times for messages.
 
-/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-pub(crate) fn utc(secs: u64) -> String {
+/// Formats Unix seconds as `YYYY-MM-DDTHH:MM:SSZ` (UTC), as every diagnostic shows times.
+pub fn utc(secs: u64) -> String {
     let days = secs / 86_400;
     let rem = secs % 86_400;
     let (year, month, day) = civil_from_days(days);

@@ -32,7 +32,12 @@ async fn emulator_configs_pass_the_checks() {
             model.signer().key().to_pem(),
             emulator.server_public_key_pem()
         );
-        assert_eq!(checked.diagnostics().iter().count(), 0, "{}", checked.diagnostics());
+        assert_eq!(
+            checked.diagnostics().iter().count(),
+            0,
+            "{}",
+            checked.diagnostics()
+        );
     }
     let _ = std::fs::remove_dir_all(dir);
 }

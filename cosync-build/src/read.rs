@@ -337,16 +337,12 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
 /// end of [`read`] unless a setting holding it was reported by name.
 fn scan_for_private_key(cx: &mut Context<'_>, file: FileId) -> Option<Span> {
     let text = &cx.sources.get(file).text;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if cosync_runtime::contains_private_key_marker(line) {
-            let range = offset..offset + line.trim_end().len();
-            cx.sources.redact(file);
-            return Some(span(file, range));
-        }
-        offset += line.len();
-    }
-    None
+    let at = cosync_runtime::private_key_marker_at(text)?;
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let range = start..start + text[start..end].trim_end().len();
+    cx.sources.redact(file);
+    Some(span(file, range))
 }
 
 fn report_private_key_in_file(cx: &mut Context<'_>, at: Span) {

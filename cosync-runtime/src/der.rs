@@ -206,14 +206,25 @@ pub(crate) fn read_key(der: &[u8]) -> Result<DerKey<'_>, DerProblem> {
             if unused_bits != 0 {
                 return Err(DerProblem::Malformed);
             }
-            match read_key(inner)? {
-                rsa @ DerKey::Rsa { .. } => Ok(rsa),
-                _ => Err(DerProblem::Malformed),
-            }
+            // Only PKCS#1 inside: recursing into `read_key` would let nested SPKI blobs in a
+            // crafted key file overflow the (small, unoptimised) proc-macro stack.
+            read_rsa_public_key(inner)
         }
         Some(_) => Err(DerProblem::Malformed),
         None => Err(DerProblem::Truncated),
     }
+}
+
+/// Reads a PKCS#1 `RSAPublicKey { n, e }`, the content of an RSA SPKI's BIT STRING.
+fn read_rsa_public_key(der: &[u8]) -> Result<DerKey<'_>, DerProblem> {
+    let mut outer = Reader::new(der);
+    let body = outer.expect(TAG_SEQUENCE)?;
+    outer.finish()?;
+    let mut seq = Reader::new(body);
+    let modulus = seq.unsigned_integer()?;
+    let exponent = seq.unsigned_integer()?;
+    seq.finish()?;
+    Ok(DerKey::Rsa { modulus, exponent })
 }
 
 fn push_len(out: &mut Vec<u8>, len: usize) {
@@ -292,6 +303,34 @@ mod tests {
                 exponent: &[1, 0, 1]
             })
         );
+    }
+
+    /// An SPKI whose BIT STRING holds another SPKI instead of PKCS#1.
+    fn wrap_in_spki(inner: &[u8]) -> Vec<u8> {
+        let mut algorithm = Vec::new();
+        push_tlv(&mut algorithm, TAG_OID, OID_RSA_ENCRYPTION);
+        push_tlv(&mut algorithm, TAG_NULL, &[]);
+        let mut bits = vec![0];
+        bits.extend_from_slice(inner);
+        let mut body = Vec::new();
+        push_tlv(&mut body, TAG_SEQUENCE, &algorithm);
+        push_tlv(&mut body, TAG_BIT_STRING, &bits);
+        let mut out = Vec::new();
+        push_tlv(&mut out, TAG_SEQUENCE, &body);
+        out
+    }
+
+    #[test]
+    fn nested_spki_is_refused_without_recursing() {
+        let n = modulus();
+        let once = wrap_in_spki(&write_spki(&n, &[1, 0, 1]));
+        assert_eq!(read_key(&once), Err(DerProblem::Malformed));
+        // Deep enough to overflow an unoptimised proc macro's stack if it recursed per level.
+        let mut deep = write_spki(&n, &[1, 0, 1]);
+        for _ in 0..2_000 {
+            deep = wrap_in_spki(&deep);
+        }
+        assert_eq!(read_key(&deep), Err(DerProblem::Malformed));
     }
 
     #[test]

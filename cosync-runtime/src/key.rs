@@ -183,20 +183,72 @@ impl From<PemProblem> for KeyError {
     }
 }
 
-/// Does this text contain a private key marker, in clear or base64 (the raw form of a private PEM)?
+/// Does this text contain a private key, in any form people paste?
 ///
 /// Used before any other parsing so that a private key is refused, and never shown, whatever
-/// else is wrong with it.
+/// else is wrong with it. See [`private_key_marker_at`].
 pub fn contains_private_key_marker(text: &str) -> bool {
-    const MARKERS: &[&str] = &[
-        "PRIVATE KEY",
-        // "PRIVATE KEY" base64-encoded at each of the three byte alignments.
-        "UFJJVkFURSBLRV",
-        "BSSVZBVEUgS0VZ",
-        "QUklWQVRFIEtFW",
+    private_key_marker_at(text).is_some()
+}
+
+/// Where the first sign of a private key starts in `text`, if there is one: a PEM armour line
+/// (`-----BEGIN … PRIVATE KEY-----`, any kind, even cut or in the Portal's raw base64 form), a
+/// PuTTY key file, or a JWK with private members (`"d"`, `"p"`, `"q"`).
+///
+/// Prose such as `# never paste the private key here` is not a marker: only armour counts.
+pub fn private_key_marker_at(text: &str) -> Option<usize> {
+    // "PRIVATE KEY-----" base64-encoded at each of the three byte alignments, so that a raw
+    // (base64 of PEM) private key is recognised without decoding it. Each stops before the
+    // last partial character, which depends on what follows.
+    const BASE64_MARKERS: &[&str] = &[
+        "UFJJVkFURSBLRVktLS0tL",
+        "BSSVZBVEUgS0VZLS0tLS",
+        "QUklWQVRFIEtFWS0tLS0t",
     ];
-    let upper = text.to_ascii_uppercase();
-    MARKERS[..1].iter().any(|m| upper.contains(m)) || MARKERS[1..].iter().any(|m| text.contains(m))
+    let mut found = [
+        armour_at(text),
+        BASE64_MARKERS.iter().filter_map(|m| text.find(m)).min(),
+        text.find("PuTTY-User-Key-File-"),
+        jwk_private_at(text),
+    ];
+    found.sort_unstable_by_key(|at| at.unwrap_or(usize::MAX));
+    found[0]
+}
+
+/// `PRIVATE KEY` on a PEM armour line: followed by dashes, or after `BEGIN`/`END` on its line
+/// (a paste whose dashes were lost or turned into dashes of another kind).
+fn armour_at(text: &str) -> Option<usize> {
+    text.match_indices("PRIVATE KEY")
+        .map(|(at, _)| at)
+        .find(|&at| {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            let before = &text[line_start..at];
+            text[at + "PRIVATE KEY".len()..].starts_with('-')
+                || before.contains("BEGIN")
+                || before.contains("END ")
+        })
+}
+
+/// A JSON Web Key holding private members. Whitespace and TOML's backslash escapes are skipped,
+/// so a JWK pasted over several lines or inside a basic string (`\"d\":`) is found too.
+fn jwk_private_at(text: &str) -> Option<usize> {
+    const PRIVATE_MEMBERS: &[&str] = &["d", "p", "q", "dp", "dq", "qi"];
+    let kty = text.find("kty")?;
+    fn skip(rest: &str) -> &str {
+        rest.trim_start_matches(|c: char| c.is_whitespace() || c == '\\')
+    }
+    text.match_indices('"')
+        .map(|(at, _)| at)
+        .find(|&at| {
+            let rest = &text[at + 1..];
+            PRIVATE_MEMBERS.iter().any(|member| {
+                rest.strip_prefix(member)
+                    .map(|after| after.trim_start_matches('\\'))
+                    .and_then(|after| after.strip_prefix('"'))
+                    .is_some_and(|after| skip(after).starts_with(':'))
+            })
+        })
+        .map(|at| at.min(kty))
 }
 
 fn bits_of(modulus: &[u8]) -> u32 {
@@ -542,6 +594,51 @@ mod tests {
             PublicKey::parse("ssh-rsa AAAAB3NzaC1yc2E= me@host"),
             Err(KeyError::OpenSsh)
         );
+    }
+
+    #[test]
+    fn private_key_markers_are_armour_not_prose() {
+        for prose in [
+            "# paste the public key here, never the private key",
+            "# NEVER PASTE THE PRIVATE KEY HERE",
+            "see PRIVATE KEY handling in the docs",
+            r#"{"kty":"RSA","kid":"d","n":"xyz","e":"AQAB"}"#,
+        ] {
+            assert_eq!(private_key_marker_at(prose), None, "{prose}");
+        }
+        let text = "a = 1\n-----BEGIN RSA PRIVATE KEY-----\nMII";
+        assert_eq!(
+            private_key_marker_at(text),
+            Some(text.find("PRIVATE").unwrap())
+        );
+        for armour in [
+            "-----BEGIN PRIVATE KEY-----",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----",
+            "-----END OPENSSH PRIVATE KEY-----",
+            "BEGIN EC PRIVATE KEY",              // dashes lost in a paste
+            "\u{2014}BEGIN PRIVATE KEY\u{2014}", // dashes turned into em dashes
+            "PuTTY-User-Key-File-3: ssh-rsa",
+        ] {
+            assert!(contains_private_key_marker(armour), "{armour}");
+        }
+        // The raw form (base64 of the PEM) at each of the three byte alignments.
+        for prefix in ["", "x", "xy"] {
+            let raw = Base64::encode_string(format!("{prefix}{PRIVATE_PKCS1}").as_bytes());
+            assert!(
+                contains_private_key_marker(&raw),
+                "alignment {}",
+                prefix.len()
+            );
+        }
+        // A JWK with private members, compact, pretty-printed, or escaped in a TOML basic string.
+        for jwk in [
+            r#"{"kty":"RSA","n":"xyz","e":"AQAB","d":"secret"}"#,
+            "{\n  \"kty\": \"RSA\",\n  \"p\" : \"secret\"\n}",
+            r#"public_key = "{\"kty\":\"RSA\",\"qi\":\"secret\"}""#,
+        ] {
+            assert!(contains_private_key_marker(jwk), "{jwk}");
+            assert_eq!(PublicKey::parse(jwk), Err(KeyError::PrivateKey));
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub use config::{Config, RealmAppIdError, check_realm_app_id};
 pub use jwt::{DEFAULT_LEEWAY_SECS, JwtError, UserClaims, UserJwtVerifier};
 pub use key::{
     Fingerprint, KeyError, KeyFormat, MAX_BITS, MIN_BITS, PublicKey, contains_private_key_marker,
+    private_key_marker_at,
 };
 pub use token::{AppToken, TokenError, TokenKind};
 #[cfg(feature = "verify")]

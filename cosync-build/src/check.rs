@@ -119,6 +119,9 @@ pub(crate) fn check(cx: &mut Context<'_>, settings: &Settings, now: u64) -> Opti
                 Some(Signer::Configured(key.clone()))
             }
         }
+        // Set but unusable (already reported): falling back to the host's key would add a
+        // second, misleading error telling the user to set what they did set.
+        (None, _) if settings.key_spans.contains_key(&Field::AppTokenKey) => None,
         (None, Some(address)) => match hosted::for_host(address.host()) {
             Some(server) => Some(Signer::Hosted(server)),
             None => {
@@ -197,11 +200,16 @@ fn text_of<'v>(cx: &mut Context<'_>, key: Field, value: &'v Value) -> Option<&'v
         Content::Text(text) => Some(text),
         Content::Bytes(_) => {
             cx.push(
-                Diagnostic::error(format!("`{}` must be text", key.name())).at(
-                    value.origin.span.clone(),
-                    "this file is not UTF-8",
-                    Show::Text,
-                ),
+                Diagnostic::error(format!("`{}` must be text", key.name()))
+                    .at(
+                        value.origin.span.clone(),
+                        "this file is not UTF-8",
+                        Show::Text,
+                    )
+                    .help(format!(
+                        "name a UTF-8 text file holding the value (only keys may be binary DER),                          or write `{} = \"…\"` in cosync.toml",
+                        key.name()
+                    )),
             );
             None
         }

@@ -347,7 +347,9 @@ fn excerpt(line: &str, from: usize, to: usize, show: Show) -> (String, usize, us
     let line = line.replace('\t', " ");
     let from = crate::source::floor_char_boundary(&line, from.min(line.len()));
     let to = crate::source::floor_char_boundary(&line, to.clamp(from, line.len()));
-    let before = shorten_start(&line[..from], MAX_BEFORE);
+    // The context around a label is never its subject, and may be part of a credential (a
+    // TOML error at the end of a pasted token points just past it): mask token-like runs.
+    let before = shorten_start(&mask_tokens(&line[..from]), MAX_BEFORE);
     let span = &line[from..to];
     let middle = match show {
         Show::Text => shorten_end(span, MAX_SPAN),
@@ -362,11 +364,40 @@ fn excerpt(line: &str, from: usize, to: usize, show: Show) -> (String, usize, us
         }
         Show::Nothing => "…".to_owned(),
     };
-    let after = shorten_end(&line[to..], MAX_AFTER);
+    let after = shorten_end(&mask_tokens(&line[to..]), MAX_AFTER);
     let caret_at = before.chars().count();
     let caret_len = middle.chars().count();
     (format!("{before}{middle}{after}"), caret_at, caret_len)
 }
+
+/// Replaces each run that looks like part of a token or key (base64/base64url characters and
+/// dots, at least [`MASK_RUN`] long, with upper case, lower case and digits) by `…`.
+fn mask_tokens(text: &str) -> String {
+    let is_token_char =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=');
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_token_char) {
+        out.push_str(&rest[..start]);
+        let run_len = rest[start..]
+            .find(|c: char| !is_token_char(c))
+            .unwrap_or(rest.len() - start);
+        let run = &rest[start..start + run_len];
+        let mixed = run.contains(|c: char| c.is_ascii_uppercase())
+            && run.contains(|c: char| c.is_ascii_lowercase())
+            && run.contains(|c: char| c.is_ascii_digit());
+        if run.len() >= MASK_RUN && mixed {
+            out.push('…');
+        } else {
+            out.push_str(run);
+        }
+        rest = &rest[start + run_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+const MASK_RUN: usize = 20;
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -409,6 +440,28 @@ error: app token signature does not verify
 error: cosync.toml is not usable: 1 error found
 ";
         assert_eq!(out, expected);
+    }
+
+    #[test]
+    fn context_around_a_label_never_shows_token_text() {
+        // A TOML error just past the end of a pasted token (its closing quote is missing).
+        let secret = "eyJhbGciOiJSUzI1NiJ9.c2VjcmV0LXBheWxvYWQ.c2lnbmF0dXJlX3NlY3JldA";
+        let text = format!("app_token = \"{secret}\nrest_address = \"https://x.example\"\n");
+        let at = text.find('\n').unwrap();
+        let out = one(&text, at..at, Show::Text);
+        assert!(out.contains("app_token = \"…"), "{out}");
+        for part in secret.split('.') {
+            assert!(!out.contains(&part[part.len() - 8..]), "{out}");
+        }
+        // Ordinary context is kept.
+        assert_eq!(
+            mask_tokens("realm_app_id = \"myapp-abcde\" # v2"),
+            "realm_app_id = \"myapp-abcde\" # v2"
+        );
+        assert_eq!(
+            mask_tokens("x tests/support/src/fixtures.rs"),
+            "x tests/support/src/fixtures.rs"
+        );
     }
 
     #[test]

@@ -76,13 +76,30 @@ pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 ///     eprintln!("{}", checked.diagnostics());
 /// }
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Check {
     path: PathBuf,
     base_dir: Option<PathBuf>,
     profile: Option<String>,
     now: Option<u64>,
     env: Option<HashMap<String, String>>,
+}
+
+impl std::fmt::Debug for Check {
+    /// Names the environment's variables, never their values (CI secrets, tokens).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut env: Option<Vec<&String>> = self.env.as_ref().map(|env| env.keys().collect());
+        if let Some(names) = &mut env {
+            names.sort();
+        }
+        f.debug_struct("Check")
+            .field("path", &self.path)
+            .field("base_dir", &self.base_dir)
+            .field("profile", &self.profile)
+            .field("now", &self.now)
+            .field("env", &env)
+            .finish()
+    }
 }
 
 impl Check {
@@ -131,8 +148,11 @@ impl Check {
     /// Runs every check.
     pub fn run(&self) -> Checked {
         let lookup = |name: &str| match &self.env {
-            Some(vars) => vars.get(name).cloned(),
-            None => std::env::var(name).ok(),
+            Some(vars) => vars
+                .get(name)
+                .cloned()
+                .ok_or(std::env::VarError::NotPresent),
+            None => std::env::var(name),
         };
         let mut cx = Context::new(&lookup);
         let base = self
@@ -278,6 +298,9 @@ pub fn expand_macro(path: Option<&str>) -> Expansion {
         .or_else(|| std::env::var("CARGO_MANIFEST_DIR").ok())
         .map(PathBuf::from)
         .unwrap_or_default();
+    // Absolute, because the tracking `include_bytes!` paths are resolved by rustc relative to
+    // the invoking source file, not the working directory the check read them from.
+    let base = std::path::absolute(&base).unwrap_or(base);
     let file = base.join(path.unwrap_or(CONFIG_FILE));
     let checked = Check::new(&file).base_dir(&base).run();
     let mut inputs = checked.inputs.clone();

@@ -90,11 +90,21 @@ impl Origin {
 }
 
 /// A resolved value.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) enum Content {
     Text(String),
     /// A file that is not UTF-8 (only accepted for keys, as DER).
     Bytes(Vec<u8>),
+}
+
+impl std::fmt::Debug for Content {
+    /// Only the length: a value may be a credential pasted by mistake.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Content::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            Content::Bytes(bytes) => write!(f, "Bytes({} bytes)", bytes.len()),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -118,7 +128,7 @@ pub(crate) struct Context<'a> {
     pub(crate) sources: Sources,
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) inputs: Inputs,
-    env: &'a dyn Fn(&str) -> Option<String>,
+    env: &'a dyn Fn(&str) -> Result<String, std::env::VarError>,
     /// Set once a private key has been reported by a setting, so the whole-file scan does not
     /// report it again.
     pub(crate) private_key_reported: bool,
@@ -127,7 +137,7 @@ pub(crate) struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(env: &'a dyn Fn(&str) -> Option<String>) -> Self {
+    pub(crate) fn new(env: &'a dyn Fn(&str) -> Result<String, std::env::VarError>) -> Self {
         Context {
             sources: Sources::default(),
             diagnostics: Vec::new(),
@@ -140,6 +150,11 @@ impl<'a> Context<'a> {
 
     /// Reads an environment variable and records it as an input.
     pub(crate) fn env(&mut self, name: &str) -> Option<String> {
+        self.env_var(name).ok()
+    }
+
+    /// Like [`Context::env`], telling an unset variable from one that is not UTF-8.
+    pub(crate) fn env_var(&mut self, name: &str) -> Result<String, std::env::VarError> {
         self.inputs.add_env(name);
         (self.env)(name)
     }
@@ -204,13 +219,28 @@ pub(crate) fn read(
             return None;
         }
         Err(ReadError::TooLarge) => {
-            cx.push(Diagnostic::error(format!(
-                "`{name}` is larger than {MAX_FILE_LEN} bytes; it should hold a few settings"
-            )));
+            cx.push(
+                Diagnostic::error(format!(
+                    "`{name}` is larger than {MAX_FILE_LEN} bytes; it should hold a few settings"
+                ))
+                .note(format!("read {}", path.display()))
+                .help(
+                    "check that the path names cosync.toml; put large values such as keys in files                      named with `{ file = \"…\" }`",
+                ),
+            );
             return None;
         }
         Err(ReadError::Io(e)) => {
-            cx.push(Diagnostic::error(format!("cannot read `{name}`: {e}")));
+            let help = if path.is_dir() {
+                "this is a directory: name the cosync.toml inside it, e.g.                  `cosync_constants!(\"config/cosync.toml\")`"
+            } else {
+                "check the file's permissions, or pass the path of a readable cosync.toml"
+            };
+            cx.push(
+                Diagnostic::error(format!("cannot read `{name}`: {e}"))
+                    .note(format!("looked for {}", path.display()))
+                    .help(help),
+            );
             return None;
         }
     };
@@ -637,15 +667,28 @@ fn resolve(
             },
         ),
         Spec::Env { name, span } => {
-            let Some(value) = cx.env(&name) else {
-                cx.push(
-                    Diagnostic::error(format!("environment variable `{name}` is not set"))
-                        .at(span, format!("`{}` is read from `{name}`", key.name()), Show::Text)
-                        .help(format!(
-                            "set `{name}` in the build environment (in CI, from a secret), or write the value into cosync.toml"
-                        )),
-                );
-                return None;
+            let value = match cx.env_var(&name) {
+                Ok(value) => value,
+                Err(std::env::VarError::NotPresent) => {
+                    cx.push(
+                        Diagnostic::error(format!("environment variable `{name}` is not set"))
+                            .at(span, format!("`{}` is read from `{name}`", key.name()), Show::Text)
+                            .help(format!(
+                                "set `{name}` in the build environment (in CI, from a secret), or write the value into cosync.toml"
+                            )),
+                    );
+                    return None;
+                }
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    cx.push(
+                        Diagnostic::error(format!("environment variable `{name}` is not UTF-8"))
+                            .at(span, format!("`{}` is read from `{name}`", key.name()), Show::Text)
+                            .help(format!(
+                                "set `{name}` to the value as text (tokens and PEM or raw keys are ASCII)"
+                            )),
+                    );
+                    return None;
+                }
             };
             (
                 Content::Text(value),

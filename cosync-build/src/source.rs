@@ -8,13 +8,25 @@ use std::path::{Path, PathBuf};
 pub struct FileId(usize);
 
 /// One file that was read.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Source {
     /// How diagnostics name the file: relative to the base directory when possible.
     pub(crate) name: String,
     pub(crate) text: String,
     /// Set when the file holds secret material: its lines are never quoted.
     pub(crate) redacted: bool,
+}
+
+impl std::fmt::Debug for Source {
+    /// Never the text: `cosync.toml` may hold a mis-pasted credential or private key, and
+    /// `Debug` output ends up in panics and logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("name", &self.name)
+            .field("len", &self.text.len())
+            .field("redacted", &self.redacted)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The files read during one check.

@@ -550,3 +550,202 @@ fn no_input_panics() {
         }
     }
 }
+
+/// The field or file each failing fixture's first error must name: a table, so a new fixture
+/// must say what it expects.
+fn expected_subject(case: &str) -> &'static str {
+    match case {
+        "app_token_key_is_realm_key" => "`app_token_key`",
+        "host_without_app_token_key" => "`auth.example.test`",
+        "rest_address_insecure" => "`rest_address`",
+        "file_missing" => "`configs/file_missing.toml`",
+        "toml_syntax" => "`configs/toml_syntax.toml`",
+        "unknown_key" => "`app_token`",
+        "env_unset" => "`COSYNC_TEST_UNSET_VARIABLE`",
+        "key_file_missing" => "`keys/does-not-exist.pem`",
+        "several_problems" => "`public_key`",
+        "hosted_token_wrong_host"
+        | "tampered_payload"
+        | "tampered_signature"
+        | "token_from_another_key" => "app token signature",
+        c if c.starts_with("pem_") || c.starts_with("key_") || c == "private_key_pasted" => {
+            "`public_key`"
+        }
+        c if c.starts_with("alg_")
+            || c.starts_with("scope_")
+            || c.starts_with("token_")
+            || c.starts_with("app_id_")
+            || c == "exp_expired"
+            || c == "nbf_future" =>
+        {
+            "`app_token`"
+        }
+        other => panic!("fail fixture `{other}` has no expected subject: add it here"),
+    }
+}
+
+#[test]
+fn every_fail_fixture_names_its_field() {
+    for case in fixtures::cases() {
+        if case.suite != Suite::Main || !matches!(case.expect, Expect::Fail) {
+            continue;
+        }
+        let checked = check_fixture(case.name, &[]);
+        let first = errors(&checked);
+        let expected = expected_subject(case.name);
+        assert!(
+            first.iter().any(|m| m.contains(expected)),
+            "{}: no error names {expected}: {first:?}",
+            case.name
+        );
+    }
+}
+
+#[test]
+fn an_unusable_app_token_key_is_the_only_error() {
+    // Self-hosted: no second error telling the user to set the key they did set.
+    for (value, env, expected) in [
+        (
+            "{ env = \"NOT_SET_ANYWHERE\" }",
+            vec![],
+            "environment variable `NOT_SET_ANYWHERE` is not set",
+        ),
+        (
+            "\"-----BEGIN PUBLIC KEY-----\\nMIIB\\n\"",
+            vec![],
+            "`app_token_key` is truncated or damaged",
+        ),
+        (
+            "{ env = \"SERVER_KEY\" }",
+            vec![("SERVER_KEY", keys::SERVER_PRIVATE)],
+            "`app_token_key` holds a PRIVATE key",
+        ),
+    ] {
+        let toml = fixture_toml("").replace("{ file = \"server.pub.pem\" }", value);
+        let checked = check_text(&toml, &env);
+        assert_eq!(errors(&checked), [expected], "{}", rendered(&checked));
+    }
+    // Hosted: the built-in key is not tried in its place.
+    let hosted = format!(
+        "app_token = \"{}\"\npublic_key = \"{}\"\napp_token_key = {{ env = \"NOT_SET_ANYWHERE\" }}\n",
+        keys::HOSTED_TOKEN,
+        keys::HOSTED_RAW_KEY
+    );
+    let checked = check_text(&hosted, &[]);
+    assert_eq!(
+        errors(&checked),
+        ["environment variable `NOT_SET_ANYWHERE` is not set"]
+    );
+}
+
+#[test]
+fn prose_about_private_keys_is_not_a_private_key() {
+    let toml = fixture_toml(
+        "# Paste the Realm PUBLIC key above, never the private key.\n# NO PRIVATE KEY HERE.\n",
+    );
+    let checked = check_text(&toml, &[]);
+    assert!(checked.model().is_some(), "{}", rendered(&checked));
+}
+
+#[test]
+fn a_private_jwk_is_refused_and_never_shown() {
+    // Made-up base64url values in a private JWK's shape, not a real key.
+    let jwk = r#"{"kty":"RSA","n":"u1SU1LfVLPHCozMxH2Mo4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0_IzW7yWR7QkrmBL7jTKEn5u-qKhbwKfBstIs-bMY2Zkp18gnTxKLxoS2tFczGkPLPgizskuemMghRniWaoLcyehkd3qqGElvW_VDL5AaWTg0nLVkjRo9z-40RQzuVaE8AkAFmxZzow3x-VJYKdjykkJ0iT9wCS0DRTXu269V264Vf_3jvredZiKRkgwlL9xNAwxXFg0x_XFw005UWVRIkdgcKWTjpBP2dPwVZ4WWC-9aGVd-Gyn1o0CLelf4rEjGoXbAAEgAqeGUxrcIlbjXfbcmw","e":"AQAB","d":"Eq5xpGnNCivDflJsRQBXHx1hdR1k6Ulwe2JZD50LpXyWPEAeP88vLNO97IjlA7_GQ5sLKMgvfTeXZx9SE-7YwVol2NXOoAJe46sui395IW_GO-pWJ1O0BkTGoVEn2bKVRUCgu-GjBVaYLU6f3l9kJfFNS3E0QbVdxzubSu3Mkqzjkn439X0M_V51gfpRLI9JYanrC4D4qAdGcopV_0ZHHzQlBjudU2QvXt4ehNYTCBr6XCLQUShb1juUO1ZdiYoFaFQT5Tw8bGUl_x_jTj3ccPDVZFD9pIuhLhBOneufuBiB4cS98l2SR_RQyGWSeWjnczT0QU91p1DhOVRuOopznQ"}"#;
+    let toml = fixture_toml("").replace(
+        &format!("public_key = \"{}\"", mint::raw_of_pem(keys::APP_PUBLIC)),
+        &format!("public_key = '{jwk}'"),
+    );
+    let out = rendered(&check_text(&toml, &[]));
+    assert!(out.contains("`public_key` holds a PRIVATE key"), "{out}");
+    assert!(
+        !out.contains("Eq5xpGnN") && !out.contains("u1SU1L"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_hosted_server_key_is_not_a_realm_key() {
+    let server = &cosync_build::hosted::HOSTED_SERVERS[0];
+    let toml = format!(
+        "app_token = \"{}\"\npublic_key = \"\"\"\n{}\n\"\"\"\n",
+        keys::HOSTED_TOKEN,
+        server.key().to_pem()
+    );
+    let checked = check_text(&toml, &[]);
+    assert_eq!(
+        errors(&checked),
+        ["`public_key` is sandbox.cosync.net's server key, not an app's Realm public key"]
+    );
+    let out = rendered(&checked);
+    assert!(out.contains("paste your app's Realm Public Key"), "{out}");
+}
+
+#[test]
+fn iat_must_be_a_whole_number() {
+    for (payload, what) in [
+        (
+            format!(r#"{{"appId":"{}","scope":"app"}}"#, mint::FIXTURE_APP_ID),
+            "missing",
+        ),
+        (
+            format!(
+                r#"{{"appId":"{}","scope":"app","iat":"1764547200"}}"#,
+                mint::FIXTURE_APP_ID
+            ),
+            "a string",
+        ),
+        (
+            format!(
+                r#"{{"appId":"{}","scope":"app","iat":1764547200.5}}"#,
+                mint::FIXTURE_APP_ID
+            ),
+            "a fraction",
+        ),
+    ] {
+        let token = mint::rs256(mint::RS256_HEADER, &payload, keys::SERVER_PRIVATE);
+        let toml = fixture_toml("").replace(&mint::app_token(), &token);
+        let checked = check_text(&toml, &[]);
+        let errors = errors(&checked);
+        assert_eq!(errors, ["`app_token` has invalid claims"], "iat {what}");
+        let out = rendered(&checked);
+        assert!(out.contains("`iat`"), "iat {what}:\n{out}");
+        assert!(out.contains("help: "), "iat {what}:\n{out}");
+    }
+}
+
+#[test]
+fn unreadable_paths_say_how_to_fix_them() {
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.join("config")).unwrap();
+    let checked = Check::new(dir.join("config")).now(BUILD_TIME).run();
+    let d = checked.diagnostics().iter().next().unwrap();
+    assert!(d.message().starts_with("cannot read"), "{}", d.message());
+    assert!(
+        d.help_text().unwrap().contains("this is a directory"),
+        "{}",
+        rendered(&checked)
+    );
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    let commented: String = keys::APP_PRIVATE
+        .lines()
+        .map(|l| format!("# {l}\n"))
+        .collect();
+    let checked = check_text(
+        &fixture_toml(&commented),
+        &[("SECRET_VAR", "hunter2-secret")],
+    );
+    let debug = format!("{checked:?}");
+    for line in keys::APP_PRIVATE
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+    {
+        assert!(!debug.contains(line), "Debug leaked a private key line");
+    }
+    let check = Check::new("cosync.toml").env([("SECRET_VAR", "hunter2-secret")]);
+    let debug = format!("{check:?}");
+    assert!(debug.contains("SECRET_VAR"), "{debug}");
+    assert!(!debug.contains("hunter2"), "{debug}");
+}

@@ -143,6 +143,20 @@ fn build_script_mode_generates_the_constants() {
         "{source}"
     );
 
+    // Unrelated changes (a file the build script never read, a variable it never read) re-run
+    // nothing: the rerun-if lines replace Cargo's default of re-running on any package change.
+    write_if_changed(
+        &dir.join("NOTES.txt"),
+        &format!("{:?}", std::time::SystemTime::now()),
+    );
+    let unrelated = cargo(&dir, &["build"], &[("SOME_OTHER_VARIABLE", "1")]);
+    assert!(unrelated.status.success(), "{}", stderr(&unrelated));
+    assert!(
+        !compiled(&unrelated, "e2e-build-script"),
+        "{}",
+        stderr(&unrelated)
+    );
+
     // The profile is chosen by COSYNC_PROFILE, and changing it re-runs the build script.
     let staging = cargo(&dir, &["run", "--quiet"], &[("COSYNC_PROFILE", "staging")]);
     assert!(staging.status.success(), "{}", stderr(&staging));

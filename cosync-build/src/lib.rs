@@ -286,6 +286,9 @@ pub struct Expansion {
     pub result: Result<TokenStream, Vec<(String, String)>>,
     /// Items that make rustc track every file and environment variable read.
     pub tracking: TokenStream,
+    /// `(headline, details)` of each warning: the configuration works but something in it
+    /// deserves a look.
+    pub warnings: Vec<(String, String)>,
 }
 
 /// The engine behind `cosync_constants!()` / `cosync_constants!("path")`.
@@ -306,20 +309,25 @@ pub fn expand_macro(path: Option<&str>) -> Expansion {
     let mut inputs = checked.inputs.clone();
     inputs.add_env(CONFIG_DIR_VAR);
     let tracking = emit::tracking(&inputs);
-    let result = match checked.tokens() {
-        Ok(tokens) => Ok(tokens),
-        Err(diagnostics) => Err(diagnostics
+    let rendered = |severity: Severity| -> Vec<(String, String)> {
+        let diagnostics = checked.diagnostics();
+        diagnostics
             .iter()
-            .filter(|d| d.severity() == Severity::Error)
+            .filter(|d| d.severity() == severity)
             .map(|d| {
                 (
                     d.message().to_owned(),
                     diagnostics.render_body(d).trim_end().to_owned(),
                 )
             })
-            .collect()),
+            .collect()
     };
-    Expansion { result, tracking }
+    let result = checked.tokens().map_err(|_| rendered(Severity::Error));
+    Expansion {
+        result,
+        tracking,
+        warnings: rendered(Severity::Warning),
+    }
 }
 
 /// Why [`generate`] failed. `Display` (and `Debug`, so that `.unwrap()` reads well) shows the

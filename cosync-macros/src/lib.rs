@@ -48,13 +48,25 @@ pub fn cosync_constants(input: TokenStream) -> TokenStream {
     let path = input.path.as_ref().map(LitStr::value);
     let expansion = cosync_build::expand_macro(path.as_deref());
     let tracking = expansion.tracking;
+    let span = input
+        .path
+        .as_ref()
+        .map_or_else(proc_macro2::Span::call_site, LitStr::span);
+    // Stable Rust gives proc macros no warning API; a deprecated item used at the call site
+    // is the one way to make rustc print a warning there (and `#![deny(warnings)]` honours it).
+    let warnings = expansion.warnings.into_iter().map(|(headline, details)| {
+        let note = format!("{headline}\n{details}");
+        quote::quote_spanned!(span=>
+            const _: () = {
+                #[deprecated(note = #note)]
+                struct CosyncTomlWarning;
+                let _ = CosyncTomlWarning;
+            };
+        )
+    });
     let items = match expansion.result {
         Ok(items) => items,
         Err(errors) => {
-            let span = input
-                .path
-                .as_ref()
-                .map_or_else(proc_macro2::Span::call_site, LitStr::span);
             let errors = errors.into_iter().map(|(headline, details)| {
                 let message = format!("{headline}\n{details}");
                 quote::quote_spanned!(span=> ::core::compile_error!(#message);)
@@ -62,5 +74,5 @@ pub fn cosync_constants(input: TokenStream) -> TokenStream {
             quote!(#(#errors)*)
         }
     };
-    quote!(#tracking #items).into()
+    quote!(#tracking #(#warnings)* #items).into()
 }

@@ -387,6 +387,21 @@ pub fn cases() -> Vec<Case> {
             fixture_asserts(APP_PRIVATE, APP_PUBLIC, SELF_HOSTED),
         ),
         pass(
+            "pass_base64_der",
+            config(
+                &token,
+                &format!(
+                    "\"{}\"",
+                    APP_PUBLIC
+                        .lines()
+                        .filter(|l| !l.starts_with("-----"))
+                        .collect::<String>()
+                ),
+                "",
+            ),
+            fixture_asserts(APP_PRIVATE, APP_PUBLIC, SELF_HOSTED),
+        ),
+        pass(
             "pass_file_der",
             config(&token, "{ file = \"../keys/app.pub.der\" }", ""),
             fixture_asserts(APP_PRIVATE, APP_PUBLIC, SELF_HOSTED),

@@ -12,6 +12,7 @@ use crate::output::{self, GOOD, LABEL, WARNING};
 
 pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     let path = input::config_path(args.path.as_deref());
+    input::require_config(&path, args.path.is_some())?;
     let checked = check(&path, args.profile.as_deref());
     match args.format {
         Format::Human => print_human(&checked, &path, args.profile.as_deref()),

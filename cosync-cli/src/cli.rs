@@ -8,9 +8,11 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 const EXIT_CODES: &str = "\
 Exit status:
   0  success
-  1  the input was checked and is not valid (configuration errors, a token that is malformed or
+  1  the input was read and is not valid (configuration errors, a token that is malformed or
      does not verify, a refused key, a stale generated crate)
-  2  usage error: bad arguments, a missing value, a file that cannot be read or written";
+  2  the command could not run: bad arguments, a missing value, a file named on the command line
+     (or the package's cosync.toml) that does not exist or cannot be read, a file that cannot be
+     written";
 
 const MAIN_AFTER_HELP: &str = "\
 Examples:
@@ -22,9 +24,11 @@ Examples:
 
 Exit status:
   0  success
-  1  the input was checked and is not valid (configuration errors, a token that is malformed or
+  1  the input was read and is not valid (configuration errors, a token that is malformed or
      does not verify, a refused key, a stale generated crate)
-  2  usage error: bad arguments, a missing value, a file that cannot be read or written
+  2  the command could not run: bad arguments, a missing value, a file named on the command line
+     (or the package's cosync.toml) that does not exist or cannot be read, a file that cannot be
+     written
 
 Every command reads cosync.toml from the current package (the nearest directory upwards that
 holds cosync.toml or Cargo.toml) unless given a path.";
@@ -189,7 +193,7 @@ Exit status:
   0  decoded, and the signature verifies (or no known key applies, e.g. a user JWT without
      --config or --key)
   1  malformed, not RS256, or the signature verifies with none of the keys tried
-  2  usage error";
+  2  usage error, or a file named by --config or --key that does not exist or cannot be read";
 
 /// Decode a CoSync token: header, claims, kind, and which known key signed it.
 #[derive(Debug, Args)]

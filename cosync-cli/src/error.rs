@@ -45,6 +45,14 @@ pub enum CliError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// The configuration file cannot be opened (exit 2). `named`: given on the command line,
+    /// rather than found by looking upwards from the current directory.
+    #[error("cannot read `{shown}`: {source}")]
+    Config {
+        shown: String,
+        source: std::io::Error,
+        named: bool,
+    },
     #[error("cannot read stdin: {source}")]
     Stdin { source: std::io::Error },
     #[error("cannot write `{}`: {source}", path.display())]
@@ -89,6 +97,18 @@ impl CliError {
                 "nothing of it was printed or written. Give the PUBLIC key (`openssl pkey -pubout` \
                  prints it), and if this private key was shared or committed, treat it as leaked"
                     .to_owned(),
+            ),
+            CliError::Config {
+                source, named: false, ..
+            } if source.kind() == std::io::ErrorKind::NotFound => Some(
+                "there is no cosync.toml in this package (the first directory upwards holding \
+                 cosync.toml or Cargo.toml): `cargo cosync init` writes one, or name the file to use"
+                    .to_owned(),
+            ),
+            CliError::Config {
+                source, named: true, ..
+            } if source.kind() == std::io::ErrorKind::NotFound => Some(
+                "check the path; `cargo cosync init --path PATH` writes a new configuration".to_owned(),
             ),
             _ => None,
         }

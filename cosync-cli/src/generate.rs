@@ -14,6 +14,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome, CliError> {
     let config = input::config_path(args.config.as_deref());
     let out = normalize(&cwd.join(&args.out));
     let name = crate_name(args.name.as_deref(), &out)?;
+    input::require_config(&config, args.config.is_some())?;
 
     let checked = check::check(&config, args.profile.as_deref());
     if checked.diagnostics().iter().next().is_some() {

@@ -107,6 +107,27 @@ pub fn config_path(explicit: Option<&Path>) -> PathBuf {
     }
 }
 
+/// Makes sure the configuration file can be opened before checking it. Like every file named on
+/// the command line, a configuration that does not exist or cannot be read is exit 2 (the
+/// command could not run), not a diagnostic of the configuration (exit 1). `named`: the path was
+/// given, rather than found by [`config_path`]'s search.
+pub fn require_config(path: &Path, named: bool) -> Result<(), CliError> {
+    let opened = std::fs::File::open(path)
+        .and_then(|file| file.metadata())
+        .and_then(|metadata| {
+            if metadata.is_dir() {
+                Err(std::io::ErrorKind::IsADirectory.into())
+            } else {
+                Ok(())
+            }
+        });
+    opened.map_err(|source| CliError::Config {
+        shown: shown(path),
+        source,
+        named,
+    })
+}
+
 /// The directory file names in diagnostics are relative to: the current directory when the
 /// file is below it (so `config/cosync.toml:3:14` can be clicked in a terminal or an editor),
 /// else the file's own directory.

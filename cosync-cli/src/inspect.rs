@@ -89,11 +89,14 @@ struct FromConfig {
     error_count: usize,
 }
 
-fn load_config(args: &InspectArgs) -> Option<FromConfig> {
+/// The configuration: `--config` (which must be readable), else the package's cosync.toml when
+/// there is one.
+fn load_config(args: &InspectArgs) -> Result<Option<FromConfig>, CliError> {
     let path = input::config_path(args.config.as_deref());
     if args.config.is_none() && !path.is_file() {
-        return None;
+        return Ok(None);
     }
+    input::require_config(&path, args.config.is_some())?;
     let checked = check::check(&path, args.profile.as_deref());
     let shown = input::shown(&path);
     let mut candidates = Vec::new();
@@ -124,7 +127,7 @@ fn load_config(args: &InspectArgs) -> Option<FromConfig> {
         .as_deref()
         .and_then(|t| AppToken::parse(t).ok())
         .map(|t| t.app_id().to_owned());
-    Some(FromConfig {
+    Ok(Some(FromConfig {
         shown,
         candidates,
         app_token,
@@ -134,11 +137,11 @@ fn load_config(args: &InspectArgs) -> Option<FromConfig> {
             .and_then(|m| m.realm_app_id())
             .map(str::to_owned),
         error_count: checked.diagnostics().error_count(),
-    })
+    }))
 }
 
 pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
-    let config = load_config(args);
+    let config = load_config(args)?;
     let (text, origin) = match args.token.as_deref() {
         Some("-") => {
             if std::io::stdin().is_terminal() {

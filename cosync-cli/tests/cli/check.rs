@@ -234,16 +234,46 @@ fn the_package_config_is_found_from_a_subdirectory() {
     );
 }
 
+/// A configuration that cannot be read is exit 2 (the command could not run), whether it was
+/// named or searched for; a file that the configuration names is a diagnostic (exit 1).
 #[test]
-fn a_missing_file_is_a_diagnostic() {
+fn a_missing_config_is_an_error_naming_it() {
     let dir = scratch();
-    let run = run(cosync().arg("check").current_dir(dir.path())).expect(1);
+    // Searched for: none in this package.
+    let run = run(cosync().arg("check").current_dir(dir.path())).expect(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
     assert!(
-        run.stderr.contains("error: `cosync.toml` not found"),
+        run.stderr.starts_with("error: cannot read `cosync.toml`: "),
         "{}",
         run.stderr
     );
     assert!(run.stderr.contains("cargo cosync init"), "{}", run.stderr);
+    // Named: a file, or a directory without cosync.toml.
+    for (args, shown) in [
+        (vec!["check", "nosuch.toml"], "nosuch.toml"),
+        (vec!["check", "keys"], "keys/cosync.toml"),
+        (
+            vec!["check", "nosuch.toml", "--format", "json"],
+            "nosuch.toml",
+        ),
+    ] {
+        let run = cosync_run(&args).expect(2);
+        assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
+        assert!(
+            run.stderr
+                .starts_with(&format!("error: cannot read `{shown}`: ")),
+            "{args:?}: {}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("check the path"), "{}", run.stderr);
+    }
+    // A file named inside the configuration is part of it: a diagnostic, exit 1.
+    let run = cosync_run(&["check", &config("key_file_missing")]).expect(1);
+    assert!(
+        run.stderr.contains("--> configs/key_file_missing.toml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]

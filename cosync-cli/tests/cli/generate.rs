@@ -124,6 +124,20 @@ fn an_invalid_config_generates_nothing() {
         run.stderr
     );
     assert!(!dir.path().join("cfg").exists());
+    // A configuration that does not exist: exit 2, and nothing is written either.
+    let run = crate::support::run(
+        cosync()
+            .args(["generate", "--out"])
+            .arg(dir.path().join("cfg"))
+            .args(["--config", "nosuch.toml"]),
+    )
+    .expect(2);
+    assert!(
+        run.stderr.starts_with("error: cannot read `nosuch.toml`: "),
+        "{}",
+        run.stderr
+    );
+    assert!(!dir.path().join("cfg").exists());
     let run = generate(dir.path(), &["--out", "9lives"]).expect(2);
     assert!(
         run.stderr.contains("not a valid crate name"),

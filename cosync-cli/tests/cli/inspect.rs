@@ -265,6 +265,21 @@ fn a_wrapped_paste_is_rejoined() {
 }
 
 #[test]
+fn a_missing_config_fails_even_with_a_token() {
+    // The token verifies with a built-in key, but the configuration asked for is not there:
+    // saying nothing would hide a typo in --config.
+    let run = cosync_run(&["inspect", keys::HOSTED_TOKEN, "--config", "nosuch.toml"]).expect(2);
+    assert!(run.stdout.is_empty(), "{}", run.stdout);
+    assert!(
+        run.stderr.starts_with("error: cannot read `nosuch.toml`: "),
+        "{}",
+        run.stderr
+    );
+    let run = cosync_run(&["inspect", keys::HOSTED_TOKEN, "--key", "keys/nosuch.pem"]).expect(2);
+    assert!(run.stderr.contains("keys/nosuch.pem"), "{}", run.stderr);
+}
+
+#[test]
 fn no_token_and_no_config_is_a_usage_error() {
     let dir = scratch();
     let run = run(cosync().arg("inspect").current_dir(dir.path())).expect(2);

@@ -1,6 +1,6 @@
 //! `cargo cosync key`: converts a public key between the forms CoSync and its users meet.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 
 use base64ct::{Base64UrlUnpadded, Encoding};
 use cosync_build::hosted::HOSTED_SERVERS;
@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::{KeyArgs, KeyForm};
 use crate::error::{CliError, Outcome};
 use crate::input;
-use crate::output::{DIM, WARNING};
+use crate::output::{self, DIM, WARNING};
 
 pub fn run(args: &KeyArgs) -> Result<Outcome, CliError> {
     let (bytes, origin) = match args.input.as_deref() {
@@ -62,11 +62,7 @@ pub fn run(args: &KeyArgs) -> Result<Outcome, CliError> {
             }
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(&out)
-        .and_then(|()| stdout.flush())
-        .map_err(|source| CliError::Stdout { source })?;
+    output::write_stdout(&out)?;
     Ok(Outcome::Success)
 }
 

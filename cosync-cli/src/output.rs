@@ -22,11 +22,21 @@ pub const DIM: Style = Style::new().dimmed();
 
 /// Writes `value` as pretty JSON and a newline to stdout.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut text = serde_json::to_vec_pretty(value).map_err(|source| CliError::Stdout {
+        source: source.into(),
+    })?;
+    text.push(b'\n');
+    write_stdout(&text)
+}
+
+/// Writes `bytes` to stdout. A reader that went away (`| head -c1`) is not an error: what the
+/// command found still decides the exit status, as with the print macros, which ignore it too.
+pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)
-        .map_err(std::io::Error::from)
-        .and_then(|()| writeln!(out))
-        .map_err(|source| CliError::Stdout { source })
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        result => result.map_err(|source| CliError::Stdout { source }),
+    }
 }
 
 /// The time the token and config checks compare against: `SOURCE_DATE_EPOCH` when it is set (as

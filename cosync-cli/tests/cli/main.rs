@@ -10,4 +10,5 @@ mod help;
 mod init;
 mod inspect;
 mod key;
+mod pipe;
 mod terminal;

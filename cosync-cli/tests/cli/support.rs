@@ -10,7 +10,12 @@ use cosync_test_support::workspace_root;
 /// The binary, with every variable that changes its output pinned or removed: the time is the
 /// fixtures' build time, no profile, no colour forced either way.
 pub fn cosync() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_cargo-cosync"));
+    Command::from_std(cosync_std())
+}
+
+/// [`cosync`] as a `std::process::Command`, for tests that choose its stdio themselves.
+pub fn cosync_std() -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_cargo-cosync"));
     command
         .env("SOURCE_DATE_EPOCH", BUILD_TIME.to_string())
         .env_remove("COSYNC_PROFILE")

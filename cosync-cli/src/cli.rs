@@ -3,7 +3,8 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::error::ErrorKind;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 const EXIT_CODES: &str = "\
 Exit status:
@@ -65,6 +66,59 @@ impl Cli {
         }
         args
     }
+
+    /// Parses `args` as [`Cli::parse_from`] does, and also: `--color` governs clap's own help
+    /// and error colours, and combinations clap cannot express are usage errors too.
+    pub fn try_parse_args(args: &[OsString]) -> Result<Cli, clap::Error> {
+        let mut command = Cli::command();
+        if let Some(color) = color_in(args) {
+            command = command.color(color);
+        }
+        let result = command
+            .try_get_matches_from_mut(args)
+            .and_then(|matches| Cli::from_arg_matches(&matches))
+            .and_then(|cli| cli.validate(&mut command).map(|()| cli));
+        result.map_err(|error| error.format(&mut command))
+    }
+
+    fn validate(&self, command: &mut clap::Command) -> Result<(), clap::Error> {
+        let Command::Key(key) = &self.command else {
+            return Ok(());
+        };
+        let conflict = if key.kid && key.to != KeyForm::Jwk {
+            Some("--kid adds a member to a JSON Web Key: it needs --to jwk")
+        } else if key.force && (key.to != KeyForm::Der || key.fingerprint) {
+            Some("--force lets --to der write binary to a terminal: it needs --to der")
+        } else {
+            None
+        };
+        match (conflict, command.find_subcommand_mut("key")) {
+            (Some(message), Some(key)) => Err(key.error(ErrorKind::ArgumentConflict, message)),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The last `--color WHEN` or `--color=WHEN` among `args`, before clap parses them, so that
+/// clap's help and errors follow it too. An invalid WHEN is left for clap to report.
+fn color_in(args: &[OsString]) -> Option<clap::ColorChoice> {
+    let mut found = None;
+    let mut args = args.iter().skip(1).map(|a| a.to_str());
+    while let Some(arg) = args.next() {
+        let value = match arg {
+            Some("--") => break,
+            Some("--color") => args.next().flatten(),
+            Some(arg) => arg.strip_prefix("--color="),
+            None => None,
+        };
+        found = match value {
+            Some("auto") => Some(clap::ColorChoice::Auto),
+            Some("always") => Some(clap::ColorChoice::Always),
+            Some("never") => Some(clap::ColorChoice::Never),
+            _ => found,
+        };
+    }
+    found
 }
 
 /// `--color`.
@@ -113,11 +167,11 @@ server or app secret) is refused and never written or printed.";
 #[command(after_help = format!("{INIT_AFTER_HELP}\n\n{EXIT_CODES}"))]
 pub struct InitArgs {
     /// The App Token from the CoSync Portal's Keys tab (`-`: read it from stdin).
-    #[arg(long, value_name = "TOKEN")]
+    #[arg(long, value_name = "TOKEN", allow_hyphen_values = true)]
     pub app_token: Option<String>,
 
-    /// The Realm Public Key: a file, `-` for stdin, or the key itself in the raw form.
-    #[arg(long, value_name = "FILE|-")]
+    /// The Realm Public Key: a file, `-` for stdin, or the key itself (raw form or PEM).
+    #[arg(long, value_name = "FILE|-", allow_hyphen_values = true)]
     pub public_key: Option<String>,
 
     /// The CoSync REST address [default: https://sandbox.cosync.net].
@@ -130,7 +184,7 @@ pub struct InitArgs {
 
     /// The public key of a self-hosted CoSync Auth server (its config/publickey.pem): a file, `-`
     /// or the key itself. Not needed for sandbox.cosync.net and rest.cosync.net.
-    #[arg(long, value_name = "FILE|-")]
+    #[arg(long, value_name = "FILE|-", allow_hyphen_values = true)]
     pub app_token_key: Option<String>,
 
     /// Where to write [default: cosync.toml of the current package]. A directory means

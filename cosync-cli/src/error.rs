@@ -46,8 +46,8 @@ pub enum CliError {
         source: std::io::Error,
     },
     /// The configuration file cannot be opened (exit 2). `named`: given on the command line,
-    /// rather than found by looking upwards from the current directory.
-    #[error("cannot read `{shown}`: {source}")]
+    /// rather than found by looking upwards from the current directory. `shown` is quoted.
+    #[error("cannot read {shown}: {source}")]
     Config {
         shown: String,
         source: std::io::Error,

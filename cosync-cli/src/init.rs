@@ -13,21 +13,14 @@ use crate::error::{CliError, Outcome};
 use crate::input;
 use crate::output::{DIM, GOOD, WARNING};
 
-/// A key as it will be written: canonical when it parsed, else as given (the check explains).
-#[derive(Debug, Clone)]
-enum KeyValue {
-    Parsed(PublicKey, KeyFormat),
-    Text(String),
-}
-
 /// Everything cosync.toml will hold.
 #[derive(Debug, Clone, Default)]
 struct Values {
     app_token: String,
-    public_key: Option<KeyValue>,
+    public_key: Option<(PublicKey, KeyFormat)>,
     realm_app_id: Option<String>,
     rest_address: Option<String>,
-    app_token_key: Option<KeyValue>,
+    app_token_key: Option<(PublicKey, KeyFormat)>,
 }
 
 pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
@@ -167,23 +160,18 @@ fn refuse_dangerous_token(token: &str) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Reads a key option: refuses a private key, keeps unparsable text for the check to explain.
-fn key_value(value: &str, option: &str) -> Result<KeyValue, CliError> {
+/// Reads a key option. Only a usable public key is written: anything else (a private key in
+/// any form, a JWK, an EC key, a damaged paste) is refused before the file is written, and the
+/// message names the problem, never the text.
+fn key_value(value: &str, option: &str) -> Result<(PublicKey, KeyFormat), CliError> {
     let (bytes, origin) = input::key_argument(value, option)?;
-    match input::parse_key(&bytes) {
-        Ok((key, format)) => Ok(KeyValue::Parsed(key, format)),
-        Err(KeyError::PrivateKey) => Err(CliError::Key {
-            what: format!("{origin} was refused and nothing was written"),
-            source: KeyError::PrivateKey,
-        }),
-        Err(error) => match String::from_utf8(bytes) {
-            Ok(text) => Ok(KeyValue::Text(text.replace("\r\n", "\n").trim().to_owned())),
-            Err(_) => Err(CliError::Key {
-                what: format!("{origin} is not a usable public key"),
-                source: error,
-            }),
+    input::parse_key(&bytes).map_err(|source| CliError::Key {
+        what: match source {
+            KeyError::PrivateKey => format!("{origin} was refused and nothing was written"),
+            _ => format!("{origin} is not a usable public key, so nothing was written"),
         },
-    }
+        source,
+    })
 }
 
 /// The hosted server whose built-in key verifies the token, if any.
@@ -246,12 +234,10 @@ fn multi_line(text: &str) -> String {
 
 /// Keys are written in the form CoSync shows them: the raw form stays raw (one line, as the
 /// Portal's "Show Raw Key"), every other form becomes SPKI PEM.
-fn key_toml(key: &KeyValue) -> String {
-    match key {
-        KeyValue::Parsed(key, KeyFormat::Raw) => quoted(&key.to_raw()),
-        KeyValue::Parsed(key, _) => multi_line(&key.to_pem()),
-        KeyValue::Text(text) if text.contains('\n') => multi_line(text),
-        KeyValue::Text(text) => quoted(text),
+fn key_toml((key, format): &(PublicKey, KeyFormat)) -> String {
+    match format {
+        KeyFormat::Raw => quoted(&key.to_raw()),
+        _ => multi_line(&key.to_pem()),
     }
 }
 
@@ -340,33 +326,63 @@ impl Prompter<'_> {
         Ok((read > 0).then(|| line.trim().to_owned()))
     }
 
-    /// A key: one line (raw form, base64 DER, or a file name), or a PEM block up to its END
-    /// line.
+    /// A key: one line (raw form, base64 DER, or a file name), or a block of lines (see
+    /// [`Prompter::rest_of_block`]).
     fn key(&mut self, question: &str) -> Result<Option<Vec<u8>>, CliError> {
         let Some(first) = self.line(question)? else {
             return Ok(None);
         };
-        if !first.contains("-----BEGIN") {
-            let path = Path::new(&first);
-            if !first.is_empty() && path.is_file() {
+        let (text, block) = self.rest_of_block(first)?;
+        if !block {
+            let path = Path::new(&text);
+            if !text.is_empty() && path.is_file() {
                 return input::read_file(path).map(Some);
             }
-            return Ok(Some(first.into_bytes()));
         }
-        let mut text = first;
-        while !text.contains("-----END") {
-            let mut line = String::new();
+        Ok(Some(text.into_bytes()))
+    }
+
+    /// When `first` starts a block that is pasted as several lines (a PEM block, a PuTTY key
+    /// file, a JSON object), reads the rest of it, so that it is one answer rather than a
+    /// dozen: through the `-----END` line, the `Private-MAC:` line, or the closing brace (or
+    /// the end of input). Returns the text and whether it was a block.
+    fn rest_of_block(&mut self, first: String) -> Result<(String, bool), CliError> {
+        #[derive(Clone, Copy)]
+        enum Block {
+            Pem,
+            Putty,
+            Json,
+        }
+        let block = if first.contains("-----BEGIN") {
+            Block::Pem
+        } else if first.starts_with("PuTTY-User-Key-File-") {
+            Block::Putty
+        } else if first.starts_with('{') {
+            Block::Json
+        } else {
+            return Ok((first, false));
+        };
+        let complete = |text: &str, line: &str| match block {
+            Block::Pem => line.contains("-----END"),
+            Block::Putty => line.starts_with("Private-MAC:"),
+            Block::Json => text.matches('{').count() <= text.matches('}').count(),
+        };
+        let mut text = first.clone();
+        let mut line = first;
+        while !complete(&text, &line) {
+            let mut next = String::new();
             let read = self
                 .input
-                .read_line(&mut line)
+                .read_line(&mut next)
                 .map_err(|source| CliError::Stdin { source })?;
             if read == 0 {
                 break;
             }
+            line = next.trim().to_owned();
             text.push('\n');
-            text.push_str(line.trim());
+            text.push_str(&line);
         }
-        Ok(Some(text.into_bytes()))
+        Ok((text, true))
     }
 
     fn ended(what: &str) -> CliError {
@@ -384,6 +400,8 @@ impl Prompter<'_> {
             let Some(answer) = self.line("App Token: ")? else {
                 return Err(Self::ended("app token"));
             };
+            // A key pasted here is one wrong answer, not one per line of it.
+            let (answer, block) = self.rest_of_block(answer)?;
             let (token, _) = input::clean_token(&answer);
             if token.is_empty() {
                 continue;
@@ -392,6 +410,13 @@ impl Prompter<'_> {
                 refuse_dangerous_token(&answer).and_then(|()| refuse_dangerous_token(&token))
             {
                 self.say(&format!("  {error}. Try again."))?;
+                continue;
+            }
+            if block {
+                self.say(
+                    "  that is a key, not the App Token (one line starting with `eyJ`, from the \
+                     CoSync Portal's Keys tab). Try again.",
+                )?;
                 continue;
             }
             match AppToken::parse(&token) {
@@ -418,7 +443,7 @@ impl Prompter<'_> {
                         key.bits(),
                         key.fingerprint().short()
                     ))?;
-                    values.public_key = Some(KeyValue::Parsed(key, format));
+                    values.public_key = Some((key, format));
                 }
                 Err(KeyError::Empty) => {}
                 // The message names the problem and never contains key material.
@@ -464,7 +489,7 @@ impl Prompter<'_> {
                 return Err(Self::ended("server key"));
             };
             match input::parse_key(&bytes) {
-                Ok((key, format)) => values.app_token_key = Some(KeyValue::Parsed(key, format)),
+                Ok((key, format)) => values.app_token_key = Some((key, format)),
                 Err(KeyError::Empty) => {}
                 Err(error) => self.say(&format!("  {error}. Try again."))?,
             }
@@ -524,10 +549,7 @@ mod tests {
         {
             assert!(!out.contains(line), "private key line echoed:\n{out}");
         }
-        assert!(matches!(
-            values.public_key,
-            Some(KeyValue::Parsed(_, KeyFormat::Raw))
-        ));
+        assert!(matches!(values.public_key, Some((_, KeyFormat::Raw))));
         // The input ending is not an answer: nothing is written.
         assert!(answers(&format!("{}\n", keys::HOSTED_TOKEN)).0.is_err());
     }
@@ -542,10 +564,7 @@ mod tests {
         let (result, out) = answers(&text);
         let values = result.unwrap_or_else(|e| panic!("{e}\n{out}"));
         assert_eq!(values.app_token, keys::HOSTED_TOKEN);
-        assert!(matches!(
-            values.public_key,
-            Some(KeyValue::Parsed(_, KeyFormat::SpkiPem))
-        ));
+        assert!(matches!(values.public_key, Some((_, KeyFormat::SpkiPem))));
         // http:// is refused for a public host; Enter takes the default (the sandbox, which
         // issued the token), which is not written.
         assert!(out.contains("https://sandbox.cosync.net]"), "{out}");
@@ -568,11 +587,75 @@ mod tests {
         let (result, out) = answers(&text);
         let values = result.unwrap_or_else(|e| panic!("{e}\n{out}"));
         assert!(out.contains("self-hosted server"), "{out}");
-        assert!(matches!(
-            values.app_token_key,
-            Some(KeyValue::Parsed(_, KeyFormat::Raw))
-        ));
+        assert!(matches!(values.app_token_key, Some((_, KeyFormat::Raw))));
         assert_eq!(values.realm_app_id, None);
+    }
+
+    /// A key pasted at the App Token prompt is read to its end and refused once, unprinted; the
+    /// next answer is the token.
+    #[test]
+    fn a_key_pasted_as_the_token_is_one_wrong_answer() {
+        let putty = "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: k\nPublic-Lines: 1\n\
+                     AAAAB3NzaC1yc2EAAAADAQABAAABAQ\nPrivate-Lines: 1\nAAABAHsecretPrivateLine000\n\
+                     Private-MAC: 00ff\n";
+        let jwk = "{\n  \"kty\": \"RSA\",\n  \"d\": \"secretPrivateExponent000\"\n}\n";
+        for (pasted, secrets, message) in [
+            (
+                keys::APP_PRIVATE.to_owned(),
+                keys::APP_PRIVATE
+                    .lines()
+                    .skip(1)
+                    .take(3)
+                    .collect::<Vec<_>>(),
+                "PRIVATE key",
+            ),
+            (
+                keys::APP_PUBLIC.replace('\n', "\r\n"),
+                vec![],
+                "that is a key, not the App Token",
+            ),
+            (
+                putty.to_owned(),
+                vec!["AAABAHsecretPrivateLine000"],
+                "PRIVATE key",
+            ),
+            (
+                jwk.to_owned(),
+                vec!["secretPrivateExponent000"],
+                "PRIVATE key",
+            ),
+        ] {
+            let text = format!(
+                "{pasted}{}\n{}\n\n\n",
+                keys::HOSTED_TOKEN,
+                keys::HOSTED_RAW_KEY
+            );
+            let (result, out) = answers(&text);
+            let values = result.unwrap_or_else(|e| panic!("{e}\n{out}"));
+            assert_eq!(values.app_token, keys::HOSTED_TOKEN, "{out}");
+            assert_eq!(out.matches("Try again").count(), 1, "{out}");
+            assert_eq!(out.matches("App Token: ").count(), 2, "{out}");
+            assert!(out.contains(message), "{out}");
+            for secret in secrets {
+                assert!(!out.contains(secret), "echoed:\n{out}");
+            }
+        }
+    }
+
+    /// The same blocks at the key prompt: one answer each, whatever its length.
+    #[test]
+    fn a_block_at_the_key_prompt_is_one_answer() {
+        let jwk = "{\n  \"kty\": \"RSA\",\n  \"n\": \"m4Dw\",\n  \"e\": \"AQAB\"\n}\n";
+        let text = format!(
+            "{}\n{jwk}{}{}\n\n\n",
+            keys::HOSTED_TOKEN,
+            keys::APP_PRIVATE,
+            keys::HOSTED_RAW_KEY
+        );
+        let (result, out) = answers(&text);
+        result.unwrap_or_else(|e| panic!("{e}\n{out}"));
+        assert_eq!(out.matches("Try again").count(), 2, "{out}");
+        assert_eq!(out.matches("Realm Public Key").count(), 3, "{out}");
     }
 
     #[test]

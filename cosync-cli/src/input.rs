@@ -36,19 +36,40 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
     })
 }
 
-/// Text that is a key itself rather than a file name: a PEM block, or a long run of base64 (the
-/// Portal's raw form, which is how a key is most often pasted as an argument).
+/// Whether a value given on the command line may be repeated in a message. Not when it is, or
+/// may be, secret: a private key in any form, a token (any JWT, since credentials are JWTs too:
+/// they all start with `eyJ`), or anything long or over several lines, which is not a path
+/// anyone types.
+pub fn may_echo(value: &str) -> bool {
+    value.len() <= 300
+        && !value.contains('\n')
+        && !value.contains("eyJ")
+        && !cosync_runtime::contains_private_key_marker(value)
+}
+
+/// Text that is a key itself rather than a file name: a PEM block, a private key in any form
+/// (which must be refused, never echoed back as a file name), a JSON Web Key, an OpenSSH or PuTTY
+/// key, text over several lines, or a long run of base64 once whitespace is removed (the Portal's
+/// raw form, which is how a key is most often pasted as an argument, possibly wrapped or with
+/// spaces).
 fn looks_like_key_text(value: &str) -> bool {
     let value = value.trim();
+    let compact: String = value.split_whitespace().collect();
     value.contains("-----BEGIN")
-        || (value.len() >= 64
-            && value
+        || cosync_runtime::contains_private_key_marker(value)
+        || value.starts_with('{')
+        || ["ssh-", "ecdsa-sha2-"]
+            .iter()
+            .any(|p| value.starts_with(p) && value.contains(' '))
+        || value.contains('\n')
+        || (compact.len() >= 64
+            && compact
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')))
 }
 
 /// A key argument: `-` (stdin), a file, or the key itself. Returns the bytes and how to name
-/// their origin in messages.
+/// their origin in messages. Only a value that may be a file name is ever echoed.
 pub fn key_argument(value: &str, option: &str) -> Result<(Vec<u8>, String), CliError> {
     if value == "-" {
         return Ok((read_stdin()?, "the key read from stdin".to_owned()));
@@ -65,8 +86,13 @@ pub fn key_argument(value: &str, option: &str) -> Result<(Vec<u8>, String), CliE
     } else {
         String::new()
     };
+    let named = if may_echo(value) {
+        format!("`{value}`")
+    } else {
+        "the value given (not shown: it may be secret)".to_owned()
+    };
     Err(CliError::usage(
-        format!("{prefix}no such file: `{value}`"),
+        format!("{prefix}no such file: {named}"),
         Some(format!(
             "give {option} a key file, `-` to read the key from stdin, or the key itself (raw form)"
         )),
@@ -122,7 +148,10 @@ pub fn require_config(path: &Path, named: bool) -> Result<(), CliError> {
             }
         });
     opened.map_err(|source| CliError::Config {
-        shown: shown(path),
+        shown: Some(shown(path)).filter(|s| may_echo(s)).map_or_else(
+            || "the file given (its name is not shown: it may be secret)".to_owned(),
+            |s| format!("`{s}`"),
+        ),
         source,
         named,
     })
@@ -174,6 +203,15 @@ mod tests {
     fn key_text_is_told_from_file_names() {
         assert!(looks_like_key_text("-----BEGIN PUBLIC KEY-----\nMIIB…"));
         assert!(looks_like_key_text(&"QUJD".repeat(20)));
+        // Wrapped by a terminal, or pasted with spaces.
+        assert!(looks_like_key_text(&"QUJDRA ".repeat(20)));
+        assert!(looks_like_key_text(&"QUJDRA\r\n".repeat(20)));
+        assert!(looks_like_key_text(r#"{"kty":"RSA","n":"x","e":"AQAB"}"#));
+        assert!(looks_like_key_text(
+            "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none"
+        ));
+        assert!(looks_like_key_text("ssh-rsa AAAAB3NzaC1yc2E user@host"));
+        assert!(!looks_like_key_text("my keys/realm key.pem"));
         assert!(!looks_like_key_text("realm.pem"));
         assert!(!looks_like_key_text(
             "keys/realm-public-key-for-the-production-app.pem"

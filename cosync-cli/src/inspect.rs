@@ -193,7 +193,11 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
     }
 
     let (clean, rewrapped) = input::clean_token(&text);
-    if cosync_runtime::contains_private_key_marker(&text) {
+    // Both before and after removing whitespace: the armour of a PEM key is found in the text
+    // as given, and the raw (base64) form of one wrapped over lines only once it is rejoined.
+    if cosync_runtime::contains_private_key_marker(&text)
+        || cosync_runtime::contains_private_key_marker(&clean)
+    {
         return Err(CliError::refused(
             "this is a PRIVATE key, not a token; nothing of it was printed",
             Some("if it was shared or committed, treat it as leaked".to_owned()),

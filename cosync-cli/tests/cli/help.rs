@@ -1,6 +1,8 @@
 //! `--help` of every command (snapshots), cargo's extra `cosync` argument, and usage errors.
 
-use crate::support::{cosync_run, snapshot};
+use cosync_test_support::keys;
+
+use crate::support::{assert_no_pem_line, cosync, cosync_run, run, snapshot, strip_ansi};
 
 #[test]
 fn help_texts() {
@@ -51,6 +53,12 @@ fn usage_errors_exit_with_2() {
         vec!["check", "--color", "sometimes"],
         vec!["key", "--to", "pgp"],
         vec!["key", "--fingerprint", "--to", "raw"],
+        // Options that only mean something with one --to.
+        vec!["key", "keys/app.pub.pem", "--kid"],
+        vec!["key", "keys/app.pub.pem", "--to", "pem", "--kid"],
+        vec!["key", "keys/app.pub.pem", "--to", "raw", "--force"],
+        vec!["key", "keys/app.pub.pem", "--force"],
+        vec!["key", "keys/app.pub.pem", "--fingerprint", "--force"],
         vec!["generate"],
         vec![
             "generate",
@@ -66,4 +74,74 @@ fn usage_errors_exit_with_2() {
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
         assert!(!run.stderr.is_empty(), "{args:?}");
     }
+}
+
+#[test]
+fn kid_and_force_name_the_form_they_need() {
+    let run = cosync_run(&["key", "keys/app.pub.pem", "--kid"]).expect(2);
+    assert!(run.stderr.contains("it needs --to jwk"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Usage: cargo cosync key"),
+        "{}",
+        run.stderr
+    );
+    let run = cosync_run(&["key", "keys/app.pub.pem", "--to", "raw", "--force"]).expect(2);
+    assert!(run.stderr.contains("it needs --to der"), "{}", run.stderr);
+    // With the form they belong to, they are accepted.
+    cosync_run(&["key", "keys/app.pub.pem", "--to", "jwk", "--kid"]).expect(0);
+    cosync_run(&["key", "keys/app.pub.pem", "--to", "der", "--force"]).expect(0);
+}
+
+/// `--color` governs clap's own help and usage errors too, not only the diagnostics.
+#[test]
+fn color_governs_help_and_usage_errors() {
+    let plain = cosync_run(&["check", "--help"]).expect(0);
+    assert!(!plain.stdout.contains('\x1b'), "not a terminal: no colour");
+    for args in [
+        vec!["--color", "always", "check", "--help"],
+        vec!["check", "--help", "--color=always"],
+    ] {
+        let always = cosync_run(&args).expect(0);
+        assert!(
+            always.stdout.contains("\x1b["),
+            "{args:?}: {:?}",
+            always.stdout
+        );
+        assert_eq!(strip_ansi(&always.stdout), plain.stdout, "{args:?}");
+    }
+    let error = cosync_run(&["--color", "always", "check", "--format", "xml"]).expect(2);
+    assert!(error.stderr.contains("\x1b["), "{:?}", error.stderr);
+    let never = run(cosync()
+        .args(["--color", "never", "check", "--help"])
+        .env("CLICOLOR_FORCE", "1"));
+    assert!(!never.stdout.contains('\x1b'), "{:?}", never.stdout);
+}
+
+/// Clap quotes arguments it cannot place; one that is a key or a token is not repeated.
+#[test]
+fn misplaced_secrets_are_not_repeated_in_usage_errors() {
+    let token = cosync_test_support::mint::app_token();
+    let payload = token.split('.').nth(1).unwrap();
+    let run = cosync_run(&["check", "a.toml", &token]).expect(2);
+    assert!(!run.stderr.contains(payload), "{}", run.stderr);
+    assert!(run.stderr.contains("unexpected argument"), "{}", run.stderr);
+    // A private key where no key is expected is still refused as one (exit 1).
+    for args in [
+        vec!["check", keys::APP_PRIVATE],
+        vec!["inspect", keys::APP_PRIVATE],
+        vec!["key", keys::APP_PRIVATE],
+        vec!["generate", "--out", keys::APP_PRIVATE],
+    ] {
+        let run = cosync_run(&args).expect(1);
+        assert!(run.stderr.contains("PRIVATE key"), "{}", run.stderr);
+        assert_no_pem_line(keys::APP_PRIVATE, &run.all());
+    }
+    // Other mistakes keep clap's own message.
+    let run = cosync_run(&["inspect", &token, "--formt", "json"]).expect(2);
+    assert!(
+        run.stderr.contains("a similar argument exists: '--format'"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(payload), "{}", run.stderr);
 }

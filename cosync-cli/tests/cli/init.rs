@@ -2,7 +2,7 @@
 
 use cosync_test_support::{keys, mint};
 
-use crate::support::{assert_no_pem_line, cosync, read, run, scratch, snapshot};
+use crate::support::{assert_no_pem_line, cosync, private_samples, read, run, scratch, snapshot};
 
 fn init(dir: &std::path::Path, args: &[&str], stdin: &str) -> crate::support::Run {
     run(cosync()
@@ -225,4 +225,145 @@ fn a_file_that_does_not_check_is_written_and_explained() {
     );
     assert!(run.stderr.contains("--> cosync.toml:"), "{}", run.stderr);
     assert!(dir.path().join("cosync.toml").is_file());
+}
+
+/// Every private-key form, through every way a key reaches init (stdin, a file, the argument),
+/// as the Realm key and as the server key: refused as PRIVATE, nothing of it printed, nothing
+/// written.
+#[test]
+fn private_keys_in_every_form_are_refused() {
+    let dir = scratch();
+    let file = dir.path().join("given.key");
+    for sample in private_samples() {
+        let name = sample.name;
+        std::fs::write(&file, &sample.bytes).unwrap();
+        for option in ["--public-key", "--app-token-key"] {
+            let other = if option == "--public-key" {
+                "--app-token-key"
+            } else {
+                "--public-key"
+            };
+            let base = [
+                "--app-token",
+                keys::HOSTED_TOKEN,
+                other,
+                keys::HOSTED_RAW_KEY,
+            ];
+            let mut runs = vec![
+                run(cosync()
+                    .arg("init")
+                    .args(base)
+                    .args([option, "-"])
+                    .current_dir(dir.path())
+                    .write_stdin(sample.bytes.clone())),
+                run(cosync()
+                    .arg("init")
+                    .args(base)
+                    .arg(option)
+                    .arg(&file)
+                    .current_dir(dir.path())),
+            ];
+            if std::str::from_utf8(&sample.bytes).is_ok() {
+                runs.push(init(
+                    dir.path(),
+                    &[&base[..], &[option, sample.text()]].concat(),
+                    "",
+                ));
+            }
+            for run in runs {
+                let run = run.expect(1);
+                assert!(
+                    run.stderr.contains("PRIVATE key"),
+                    "{name} {option}: {}",
+                    run.stderr
+                );
+                assert!(
+                    run.stderr.contains("nothing was written"),
+                    "{name} {option}: {}",
+                    run.stderr
+                );
+                sample.assert_not_in(&run.all());
+                assert!(!dir.path().join("cosync.toml").exists(), "{name} {option}");
+            }
+        }
+    }
+}
+
+/// A key that does not parse is never written for the check to explain later: init refuses it
+/// and writes nothing (it used to write the text as given).
+#[test]
+fn a_key_that_does_not_parse_is_refused_and_nothing_is_written() {
+    let dir = scratch();
+    let jwk = r#"{"kty":"RSA","n":"m4Dw","e":"AQAB"}"#;
+    for (key, problem) in [
+        (jwk, "neither PEM"),
+        (keys::EC_PUBLIC, "EC key"),
+        (keys::SMALL_PUBLIC, "only 1024 bits"),
+        (
+            "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQC user@host",
+            "OpenSSH public key",
+        ),
+        (&keys::APP_PUBLIC[..200], "no matching `-----END"),
+    ] {
+        let run = init(
+            dir.path(),
+            &["--app-token", keys::HOSTED_TOKEN, "--public-key", "-"],
+            key,
+        )
+        .expect(1);
+        assert!(run.stderr.contains(problem), "{problem}: {}", run.stderr);
+        assert!(
+            run.stderr
+                .contains("is not a usable public key, so nothing was written"),
+            "{}",
+            run.stderr
+        );
+        assert!(!dir.path().join("cosync.toml").exists(), "{problem}");
+    }
+}
+
+#[test]
+fn a_raw_key_argument_may_be_wrapped_or_spaced() {
+    let dir = scratch();
+    let wrapped: Vec<String> = keys::HOSTED_RAW_KEY
+        .as_bytes()
+        .chunks(64)
+        .map(|c| String::from_utf8(c.to_vec()).unwrap())
+        .collect();
+    for (n, pasted) in [wrapped.join(" "), wrapped.join("\r\n")].iter().enumerate() {
+        let path = format!("cosync{n}.toml");
+        init(
+            dir.path(),
+            &[
+                "--app-token",
+                keys::HOSTED_TOKEN,
+                "--public-key",
+                pasted,
+                "--path",
+                &path,
+            ],
+            "",
+        )
+        .expect(0);
+        let written = read(&dir.path().join(&path));
+        assert!(
+            written.contains(&format!("public_key = \"{}\"\n", keys::HOSTED_RAW_KEY)),
+            "{written}"
+        );
+    }
+    // A PEM given as the value, though it starts with dashes.
+    init(
+        dir.path(),
+        &[
+            "--app-token",
+            keys::HOSTED_TOKEN,
+            "--public-key",
+            keys::APP_PUBLIC,
+            "--path",
+            "pem.toml",
+        ],
+        "",
+    )
+    .expect(0);
+    assert!(read(&dir.path().join("pem.toml")).contains(keys::APP_PUBLIC.lines().nth(1).unwrap()));
 }

@@ -245,6 +245,44 @@ fn a_private_key_is_refused_unprinted() {
     let run = inspect_stdin(&["-"], keys::APP_PRIVATE).expect(1);
     assert!(run.stderr.contains("PRIVATE key"), "{}", run.stderr);
     crate::support::assert_no_pem_line(keys::APP_PRIVATE, &run.all());
+    // Every form, on stdin: refused, or at worst not a token; never printed.
+    for sample in crate::support::private_samples() {
+        let run = crate::support::run(
+            cosync()
+                .args(["inspect", "-"])
+                .write_stdin(sample.bytes.clone()),
+        )
+        .expect(1);
+        sample.assert_not_in(&run.all());
+        assert!(run.stdout.is_empty(), "{}: {}", sample.name, run.stdout);
+    }
+}
+
+/// The raw form of a private key, wrapped by a terminal: the line breaks fall inside the
+/// base64 of "PRIVATE KEY-----", which only the rejoined text shows.
+#[test]
+fn a_wrapped_raw_private_key_is_refused_as_one() {
+    let raw = mint::raw_of_pem(keys::APP_PRIVATE);
+    let marker = [
+        "UFJJVkFURSBLRVktLS0tL",
+        "BSSVZBVEUgS0VZLS0tLS",
+        "QUklWQVRFIEtFWS0tLS0t",
+    ]
+    .iter()
+    .find_map(|m| raw.find(m))
+    .expect("the raw form holds the marker");
+    // Break every 8 characters from inside the marker, so no line holds it whole.
+    let mut wrapped = String::new();
+    for (i, c) in raw.chars().enumerate() {
+        if i > marker && (i - marker) % 8 == 4 {
+            wrapped.push_str("\r\n");
+        }
+        wrapped.push(c);
+    }
+    assert!(!cosync_runtime::contains_private_key_marker(&wrapped));
+    let run = inspect_stdin(&["-"], &wrapped).expect(1);
+    assert!(run.stderr.contains("PRIVATE key"), "{}", run.stderr);
+    assert!(!run.all().contains(&raw[..40]), "{}", run.all());
 }
 
 #[test]

@@ -128,3 +128,120 @@ pub fn assert_no_pem_line(pem: &str, output: &str) {
 pub fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
+
+/// A private key in one of the forms people paste by mistake, and pieces of it that must never
+/// be printed.
+#[derive(Debug)]
+pub struct PrivateSample {
+    pub name: &'static str,
+    pub bytes: Vec<u8>,
+    pub secrets: Vec<String>,
+}
+
+impl PrivateSample {
+    pub fn text(&self) -> &str {
+        std::str::from_utf8(&self.bytes).expect("a text form")
+    }
+
+    /// Panics if any secret piece appears in `output`.
+    #[track_caller]
+    pub fn assert_not_in(&self, output: &str) {
+        for secret in &self.secrets {
+            assert!(
+                !output.contains(secret.as_str()),
+                "{}: part of the private key was printed: {secret}\n{output}",
+                self.name
+            );
+        }
+    }
+}
+
+/// The fixture app key's PKCS#8 DER (binary).
+pub fn app_private_der() -> Vec<u8> {
+    use base64ct::Encoding;
+    let body: String = cosync_test_support::keys::APP_PRIVATE
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    base64ct::Base64::decode_vec(&body).expect("the fixture PEM body is base64")
+}
+
+fn pem_body_lines(pem: &str) -> Vec<String> {
+    pem.lines()
+        .filter(|l| !l.starts_with("-----") && l.len() > 8)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Private keys in every form the tools must recognise as private: PEM (PKCS#8, PKCS#1, the
+/// Portal's raw form of one), binary DER, a JSON Web Key with private members (on one line and
+/// pretty-printed), a PuTTY .ppk file and an OpenSSH private key. The JWK, PuTTY and OpenSSH
+/// bodies are made of base64 of the fixture key's DER; only their shapes matter.
+pub fn private_samples() -> Vec<PrivateSample> {
+    use cosync_test_support::{keys, mint};
+    let der = app_private_der();
+    let b64 = |range: std::ops::Range<usize>| mint::b64url(&der[range]);
+    let (d, p, q) = (b64(40..296), b64(300..428), b64(430..558));
+    let jwk = format!(
+        r#"{{"kty":"RSA","n":"{}","e":"AQAB","d":"{d}","p":"{p}","q":"{q}"}}"#,
+        b64(600..856)
+    );
+    let jwk_pretty = format!(
+        "{{\n  \"kty\": \"RSA\",\n  \"e\": \"AQAB\",\n  \"d\": \"{d}\",\n  \"p\": \"{p}\",\n  \"q\": \"{q}\"\n}}\n"
+    );
+    let standard = |range: std::ops::Range<usize>| {
+        use base64ct::Encoding;
+        base64ct::Base64::encode_string(&der[range])
+    };
+    let (private_1, private_2) = (standard(100..148), standard(148..196));
+    let putty = format!(
+        "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: rsa-key-20250101\nPublic-Lines: 1\nAAAAB3NzaC1yc2EAAAADAQABAAABAQ\nPrivate-Lines: 2\n{private_1}\n{private_2}\nPrivate-MAC: 3c2d3f1e0b9a8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d\n"
+    );
+    let (openssh_1, openssh_2) = (standard(200..251), standard(251..302));
+    let openssh = format!(
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAABFwAAAAdzc2gtcn\n{openssh_1}\n{openssh_2}\n-----END OPENSSH PRIVATE KEY-----\n"
+    );
+    let raw = mint::raw_of_pem(keys::APP_PRIVATE_PKCS1);
+    vec![
+        PrivateSample {
+            name: "PKCS#8 PEM",
+            bytes: keys::APP_PRIVATE.as_bytes().to_vec(),
+            secrets: pem_body_lines(keys::APP_PRIVATE),
+        },
+        PrivateSample {
+            name: "PKCS#1 PEM",
+            bytes: keys::APP_PRIVATE_PKCS1.as_bytes().to_vec(),
+            secrets: pem_body_lines(keys::APP_PRIVATE_PKCS1),
+        },
+        PrivateSample {
+            name: "raw form of a PKCS#1 PEM",
+            secrets: vec![raw[..40].to_owned(), raw[raw.len() - 40..].to_owned()],
+            bytes: raw.into_bytes(),
+        },
+        PrivateSample {
+            name: "binary PKCS#8 DER",
+            secrets: vec![standard(0..60), mint::b64url(&der[..60])],
+            bytes: der.clone(),
+        },
+        PrivateSample {
+            name: "JWK",
+            bytes: jwk.into_bytes(),
+            secrets: vec![d.clone(), p.clone(), q.clone()],
+        },
+        PrivateSample {
+            name: "pretty-printed JWK",
+            bytes: jwk_pretty.into_bytes(),
+            secrets: vec![d, p, q],
+        },
+        PrivateSample {
+            name: "PuTTY .ppk",
+            bytes: putty.into_bytes(),
+            secrets: vec![private_1, private_2],
+        },
+        PrivateSample {
+            name: "OpenSSH private key",
+            bytes: openssh.into_bytes(),
+            secrets: vec![openssh_1, openssh_2],
+        },
+    ]
+}

@@ -38,8 +38,9 @@ pub fn outcome(checked: &Checked) -> Outcome {
     }
 }
 
-/// The profile the check applied: `--profile`, else `COSYNC_PROFILE` (as the macro reads it).
-fn applied_profile(explicit: Option<&str>) -> Option<String> {
+/// The profile the check applied: `--profile`, else `COSYNC_PROFILE`, read exactly as
+/// cosync-build reads it (trimmed; unset, empty or not UTF-8 means none).
+pub fn applied_profile(explicit: Option<&str>) -> Option<String> {
     explicit.map(str::to_owned).or_else(|| {
         std::env::var(cosync_build::PROFILE_VAR)
             .ok()

@@ -27,7 +27,9 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome, CliError> {
 
     let origin = Origin {
         config: slash_path(&relative(&out, &normalize(&config))),
-        profile: args.profile.clone(),
+        // The profile applied, wherever it came from: a crate generated with
+        // COSYNC_PROFILE=production must say so as much as one generated with --profile.
+        profile: check::applied_profile(args.profile.as_deref()),
     };
     let source_spec = match &args.cosync_path {
         Some(path) => format!(

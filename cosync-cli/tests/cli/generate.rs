@@ -146,6 +146,74 @@ fn an_invalid_config_generates_nothing() {
     );
 }
 
+/// `--name`, and the profile applied named in both headers whether it came from `--profile` or
+/// `COSYNC_PROFILE`: the crates differ, so `--check` tells them apart.
+#[test]
+fn name_and_profile() {
+    let dir = scratch();
+    let profiled = |extra: &[&str], env: Option<&str>| {
+        let mut command = cosync();
+        command
+            .args(["generate", "--config"])
+            .arg(fixtures().join(config("pass_profile")))
+            .args(extra)
+            .current_dir(dir.path());
+        if let Some(profile) = env {
+            command.env("COSYNC_PROFILE", profile);
+        }
+        run(&mut command)
+    };
+    // Without a profile this configuration does not check: nothing is generated.
+    profiled(&["--out", "plain"], None).expect(1);
+    assert!(!dir.path().join("plain").exists());
+
+    let run = profiled(
+        &[
+            "--out",
+            "by-option",
+            "--profile",
+            "staging",
+            "--name",
+            "staging_config",
+        ],
+        None,
+    )
+    .expect(0);
+    assert!(
+        run.stdout.contains("crate `staging_config` in by-option"),
+        "{}",
+        run.stdout
+    );
+    profiled(&["--out", "by-env"], Some("staging")).expect(0);
+    for crate_dir in ["by-option", "by-env"] {
+        let manifest = read(&dir.path().join(crate_dir).join("Cargo.toml"));
+        let lib = read(&dir.path().join(crate_dir).join("src/lib.rs"));
+        for text in [&manifest, &lib] {
+            assert!(
+                text.lines()
+                    .next()
+                    .unwrap()
+                    .ends_with("pass_profile.toml` (profile `staging`)."),
+                "{crate_dir}: {text}"
+            );
+        }
+        assert!(
+            lib.contains("\"https://staging.example.test\""),
+            "{crate_dir}: {lib}"
+        );
+    }
+    assert!(read(&dir.path().join("by-option/Cargo.toml")).contains("name = \"staging_config\""));
+    assert!(read(&dir.path().join("by-env/Cargo.toml")).contains("name = \"by-env\""));
+    // The same profile either way is the same crate; no profile is another.
+    profiled(
+        &["--out", "by-env", "--check", "--profile", "staging"],
+        None,
+    )
+    .expect(0);
+    profiled(&["--out", "by-env", "--check"], Some("staging")).expect(0);
+    profiled(&["--out", "by-env", "--check"], Some("production")).expect(1);
+}
+
 /// The generated crate builds with the real cargo and holds what the macro would generate. A
 /// throwaway binary depends on it; it builds into trybuild's target directory, like the root
 /// end-to-end tests, so the dependencies are compiled once for all of them.

@@ -219,16 +219,47 @@ fn name_and_profile() {
 /// end-to-end tests, so the dependencies are compiled once for all of them.
 #[test]
 fn the_generated_crate_compiles() {
-    let root = workspace_root();
-    let e2e = root.join("target/tests/e2e");
-    let app = e2e.join("cli-generate");
-    std::fs::create_dir_all(app.join("src")).unwrap();
-    let manifest = "[package]\nname = \"cli-generate\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\napp-config = { path = \"app-config\" }\n\n[workspace]\n";
-    write_if_changed(&app.join("Cargo.toml"), manifest);
-    write_if_changed(
-        &app.join("src/main.rs"),
+    let stdout = build_and_run(
+        "cli-generate",
+        &[],
         "fn main() {\n    println!(\"{} {} {:?}\", app_config::APP_ID, app_config::COSYNC_REST_ADDRESS, app_config::REALM_APP_ID);\n    assert_eq!(app_config::CONFIG.app_id(), app_config::APP_ID);\n    assert_eq!(app_config::PUBLIC_KEY.bits(), 2048);\n    let _client: fn() -> _ = app_config::client;\n}\n",
     );
+    assert_eq!(
+        stdout,
+        format!(
+            "{} https://sandbox.cosync.net Some(\"toto-bzvdn\")\n",
+            keys::HOSTED_APP_ID
+        )
+    );
+}
+
+/// `--no-client`: the crate builds on its own, without cosync's `client` feature (so without the
+/// HTTP stack), in a separate application so that no other crate turns the feature on.
+#[test]
+fn the_generated_crate_compiles_without_the_client() {
+    let stdout = build_and_run(
+        "cli-generate-no-client",
+        &["--no-client"],
+        "fn main() {\n    println!(\"{} {}\", app_config::APP_ID, app_config::RAW_PUBLIC_KEY.len());\n    assert_eq!(app_config::CONFIG.app_id(), app_config::APP_ID);\n}\n",
+    );
+    assert_eq!(
+        stdout,
+        format!("{} {}\n", keys::HOSTED_APP_ID, keys::HOSTED_RAW_KEY.len())
+    );
+}
+
+/// Generates `app-config` (with `generate_args`) into a throwaway application APP whose
+/// `src/main.rs` is `main_rs`, runs the application with the real cargo, and returns its stdout.
+fn build_and_run(app: &str, generate_args: &[&str], main_rs: &str) -> String {
+    let root = workspace_root();
+    let app = root.join("target/tests/e2e").join(app);
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    let manifest = format!(
+        "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[dependencies]\napp-config = {{ path = \"app-config\" }}\n\n[workspace]\n",
+        app.file_name().unwrap().to_string_lossy()
+    );
+    write_if_changed(&app.join("Cargo.toml"), &manifest);
+    write_if_changed(&app.join("src/main.rs"), main_rs);
     // Same versions as the workspace: no registry resolution, and what CI tested is what runs.
     std::fs::copy(root.join("Cargo.lock"), app.join("Cargo.lock")).unwrap();
 
@@ -239,7 +270,8 @@ fn the_generated_crate_compiles() {
             .arg("--cosync-path")
             .arg(&root)
             .arg("--config")
-            .arg(config("pass_hosted_sandbox")),
+            .arg(config("pass_hosted_sandbox"))
+            .args(generate_args),
     )
     .expect(0);
     let manifest = read(&app.join("app-config/Cargo.toml"));
@@ -248,6 +280,8 @@ fn the_generated_crate_compiles() {
         "{manifest}\n{}",
         run.stdout
     );
+    let no_client = generate_args.contains(&"--no-client");
+    assert_eq!(manifest.contains("\"client\""), !no_client, "{manifest}");
 
     let output = Command::new(env!("CARGO"))
         .args(["run", "--quiet"])
@@ -262,13 +296,18 @@ fn the_generated_crate_compiles() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        format!(
-            "{} https://sandbox.cosync.net Some(\"toto-bzvdn\")\n",
-            keys::HOSTED_APP_ID
-        )
-    );
+    if no_client {
+        // Nothing in the build needed the HTTP client.
+        let tree = Command::new(env!("CARGO"))
+            .args(["tree", "--offline", "-e", "normal", "--prefix", "none"])
+            .current_dir(&app)
+            .output()
+            .expect("cargo tree runs");
+        let tree = String::from_utf8_lossy(&tree.stdout);
+        assert!(tree.contains("cosync-runtime"), "{tree}");
+        assert!(!tree.contains("reqwest"), "{tree}");
+    }
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 fn write_if_changed(path: &Path, contents: &str) {

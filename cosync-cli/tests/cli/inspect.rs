@@ -152,7 +152,8 @@ fn credentials_are_decoded_but_never_echoed() {
     );
     assert_not_echoed(&token, &run.all());
 
-    // Without its server's key: it verifies with no key tried, and says how to give one.
+    // Without its server's key: only the hosted servers' keys are tried, none verifies, and the
+    // help says how to give the right one.
     let run =
         crate::support::run(cosync().args(["inspect", &token]).current_dir(dir.path())).expect(1);
     assert!(run.stdout.contains("--key FILE"), "{}", run.stdout);
@@ -162,6 +163,110 @@ fn credentials_are_decoded_but_never_echoed() {
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(json["secret"], true);
     assert_not_echoed(&token, &run.stdout);
+}
+
+/// The other server-signed credentials (COSYNC.md 1.5 to 1.7): decoded and verified with the
+/// server key, named as what they are, never echoed, wherever they come from.
+#[test]
+fn login_tokens_and_secrets_are_decoded_but_never_echoed() {
+    let server_key = crate::support::fixtures().join("keys/server.pub.pem");
+    for (payload, kind, description) in [
+        (
+            format!(
+                r#"{{"handle":"ann@example.com","appId":"{}","iat":1767225000}}"#,
+                mint::FIXTURE_APP_ID
+            ),
+            "login_token",
+            "login token",
+        ),
+        (
+            r#"{"name":"Fixture-CosyncJWT-Server","scope":"server","iat":1767225000}"#.to_owned(),
+            "server_secret",
+            "server secret",
+        ),
+        (
+            format!(
+                r#"{{"appId":"{}","scope":"appSecret","iat":1767225000}}"#,
+                mint::FIXTURE_APP_ID
+            ),
+            "app_secret",
+            "app secret",
+        ),
+    ] {
+        let token = mint::rs256(mint::RS256_HEADER, &payload, keys::SERVER_PRIVATE);
+        let key = server_key.to_str().unwrap();
+        // As an argument (warned about), on stdin, as JSON, and as the app token of a config.
+        let argument = cosync_run(&["inspect", &token, "--key", key]).expect(0);
+        assert!(argument.stdout.contains(description), "{}", argument.stdout);
+        assert!(
+            argument.stdout.contains("a credential"),
+            "{}",
+            argument.stdout
+        );
+        assert!(
+            argument.stdout.contains("shell history"),
+            "{}",
+            argument.stdout
+        );
+        assert!(
+            argument.stdout.contains("verified with"),
+            "{}",
+            argument.stdout
+        );
+        assert_not_echoed(&token, &argument.all());
+
+        let stdin = inspect_stdin(&["-", "--key", key], &token).expect(0);
+        assert!(!stdin.stdout.contains("shell history"), "{}", stdin.stdout);
+        assert_not_echoed(&token, &stdin.all());
+
+        let json = inspect_stdin(&["-", "--key", key, "--format", "json"], &token).expect(0);
+        assert_not_echoed(&token, &json.all());
+        let json: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(json["kind"], kind);
+        assert_eq!(json["secret"], true);
+        assert_eq!(json["signature"]["verified"], true);
+        assert_eq!(json["signature"]["signer"]["source"], "key");
+
+        let dir = scratch();
+        std::fs::write(
+            dir.path().join("cosync.toml"),
+            format!(
+                "app_token = \"{token}\"\npublic_key = \"{}\"\n",
+                keys::HOSTED_RAW_KEY
+            ),
+        )
+        .unwrap();
+        let config = run(cosync().arg("inspect").current_dir(dir.path())).expect(1);
+        assert!(config.stdout.contains(description), "{}", config.stdout);
+        assert_not_echoed(&token, &config.all());
+    }
+}
+
+/// `--profile` and `COSYNC_PROFILE` choose the keys of the configuration, as for check.
+#[test]
+fn the_profile_chooses_the_keys() {
+    let profile = config("pass_profile");
+    // At the top level there is no app_token_key, and the token is not a hosted server's.
+    let run = cosync_run(&["inspect", "--config", &profile]).expect(1);
+    assert!(run.stdout.contains("does not verify"), "{}", run.stdout);
+    let run = cosync_run(&["inspect", "--config", &profile, "--profile", "staging"]).expect(0);
+    assert!(
+        run.stdout
+            .contains("verified with `app_token_key` of configs/pass_profile.toml"),
+        "{}",
+        run.stdout
+    );
+    let run = crate::support::run(
+        cosync()
+            .args(["inspect", "--config", &profile])
+            .env("COSYNC_PROFILE", "staging"),
+    )
+    .expect(0);
+    assert!(
+        run.stdout.contains("verified with `app_token_key`"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

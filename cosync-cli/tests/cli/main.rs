@@ -11,4 +11,5 @@ mod init;
 mod inspect;
 mod key;
 mod pipe;
+#[cfg(target_os = "linux")]
 mod terminal;

@@ -337,7 +337,11 @@ Examples:
 The crate holds the items cosync_constants!() would generate (APP_TOKEN, APP_ID, PUBLIC_KEY,
 CONFIG, fn client(), …) as reviewed, committed source, so building it needs no proc macro and
 no cosync.toml. Add the directory to [workspace] members and depend on it by path. Run generate
-again (or --check in CI) whenever cosync.toml changes.";
+again (or --check in CI) whenever cosync.toml changes.
+
+The crate depends on `cosync = \"MAJOR.MINOR\"` of this tool from crates.io (without its
+macros). Until that release is published, or to build against a clone of cosync, pass
+--cosync-path (e.g. --cosync-path ../cosync).";
 
 /// Write a standalone crate holding the generated constants.
 #[derive(Debug, Args)]
@@ -363,12 +367,13 @@ pub struct GenerateArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// The `cosync` version requirement of the generated Cargo.toml [default: this tool's
-    /// MAJOR.MINOR].
+    /// The `cosync` version requirement of the generated Cargo.toml, resolved from crates.io
+    /// [default: this tool's MAJOR.MINOR].
     #[arg(long, value_name = "REQ", conflicts_with = "cosync_path")]
     pub cosync_version: Option<String>,
 
-    /// Depend on a local checkout of `cosync` instead of crates.io (written relative to DIR).
+    /// Depend on a local checkout of `cosync` instead of crates.io (written relative to DIR),
+    /// e.g. before the release this tool generates for is published.
     #[arg(long, value_name = "PATH")]
     pub cosync_path: Option<PathBuf>,
 

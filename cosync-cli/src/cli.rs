@@ -266,9 +266,10 @@ pub struct InspectArgs {
     #[arg(long, value_name = "NAME")]
     pub profile: Option<String>,
 
-    /// Another public key to try (PEM, raw or DER file); may be repeated.
+    /// Another public key to try: a file (PEM, raw or DER), `-` for stdin (when TOKEN is not),
+    /// or the key itself in the raw form; may be repeated.
     #[arg(long = "key", value_name = "FILE")]
-    pub keys: Vec<PathBuf>,
+    pub keys: Vec<String>,
 
     /// Output format: text for people, or one JSON document on stdout (its shape is in the
     /// README).

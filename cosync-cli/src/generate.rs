@@ -189,8 +189,13 @@ fn crate_name(explicit: Option<&str>, out: &Path) -> Result<String, CliError> {
     if valid {
         Ok(name)
     } else {
+        let shown = if input::may_echo(&name) {
+            format!("`{name}`")
+        } else {
+            "the name given".to_owned()
+        };
         Err(CliError::usage(
-            format!("`{name}` is not a valid crate name"),
+            format!("{shown} is not a valid crate name"),
             Some(
                 "pass --name with letters, digits, `-` and `_`, starting with a letter".to_owned(),
             ),

@@ -174,18 +174,22 @@ pub fn run(args: &InspectArgs) -> Result<Outcome, CliError> {
         },
     };
     let mut keys = Vec::new();
-    for path in &args.keys {
-        let bytes = input::read_file(path)?;
+    for value in &args.keys {
+        if value == "-" && origin == Origin::Stdin {
+            return Err(CliError::usage(
+                "the token and --key cannot both be read from stdin",
+                Some("give --key a file, or the key itself in the raw form".to_owned()),
+            ));
+        }
+        // As for every key option: a file, stdin or the key itself; never echoed unless it may
+        // be a file name.
+        let (bytes, origin) = input::key_argument(value, "--key")?;
         let (key, _) = input::parse_key(&bytes).map_err(|source| CliError::Key {
-            what: format!("--key `{}` is not a usable public key", path.display()),
+            what: format!("--key: {origin} is not a usable public key"),
             source,
         })?;
         keys.push(Candidate {
-            name: format!(
-                "`{}` (SHA-256 {})",
-                path.display(),
-                key.fingerprint().short()
-            ),
+            name: format!("{origin} (SHA-256 {})", key.fingerprint().short()),
             source: "key",
             key,
             family: Family::Either,

@@ -140,10 +140,19 @@ fn an_invalid_config_generates_nothing() {
     assert!(!dir.path().join("cfg").exists());
     let run = generate(dir.path(), &["--out", "9lives"]).expect(2);
     assert!(
-        run.stderr.contains("not a valid crate name"),
+        run.stderr.contains("`9lives` is not a valid crate name"),
         "{}",
         run.stderr
     );
+    // A token pasted as the name by mistake is not repeated.
+    let run = generate(dir.path(), &["--out", "cfg", "--name", keys::HOSTED_TOKEN]).expect(2);
+    assert!(
+        run.stderr
+            .contains("the name given is not a valid crate name"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("eyJ"), "{}", run.stderr);
 }
 
 /// `--name`, and the profile applied named in both headers whether it came from `--profile` or

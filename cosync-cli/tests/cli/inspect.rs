@@ -422,6 +422,54 @@ fn a_missing_config_fails_even_with_a_token() {
     assert!(run.stderr.contains("keys/nosuch.pem"), "{}", run.stderr);
 }
 
+/// --key takes what every key option takes: a file, `-`, or the key itself in the raw form; a
+/// private key there is refused unprinted, not reported as a missing file named by it.
+#[test]
+fn key_values_are_files_stdin_or_keys() {
+    let token = access_token();
+    let server_raw = mint::raw_of_pem(keys::SERVER_PUBLIC);
+    let run = inspect_stdin(&["-", "--key", &server_raw], &token).expect(0);
+    assert!(
+        run.stdout.contains("verified with the --key value"),
+        "{}",
+        run.stdout
+    );
+    let run = run_key_stdin(&token, keys::SERVER_PUBLIC).expect(0);
+    assert!(
+        run.stdout.contains("verified with the key read from stdin"),
+        "{}",
+        run.stdout
+    );
+    let run = inspect_stdin(&["-", "--key", "-"], &token).expect(2);
+    assert!(
+        run.stderr.contains("cannot both be read from stdin"),
+        "{}",
+        run.stderr
+    );
+    for sample in crate::support::private_samples() {
+        let Ok(text) = std::str::from_utf8(&sample.bytes) else {
+            continue;
+        };
+        let run = cosync_run(&["inspect", &token, "--key", text]);
+        let run = run.expect(1);
+        assert!(
+            run.stderr.contains("PRIVATE key"),
+            "{}: {}",
+            sample.name,
+            run.stderr
+        );
+        assert!(run.stdout.is_empty(), "{}", run.stdout);
+        sample.assert_not_in(&run.all());
+    }
+}
+
+/// `inspect TOKEN --key -`: the token as an argument, the key on stdin.
+fn run_key_stdin(token: &str, key: &str) -> crate::support::Run {
+    run(cosync()
+        .args(["inspect", token, "--key", "-"])
+        .write_stdin(key.as_bytes().to_vec()))
+}
+
 #[test]
 fn no_token_and_no_config_is_a_usage_error() {
     let dir = scratch();

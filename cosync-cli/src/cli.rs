@@ -72,7 +72,11 @@ impl Cli {
     pub fn try_parse_args(args: &[OsString]) -> Result<Cli, clap::Error> {
         let mut command = Cli::command();
         if let Some(color) = color_in(args) {
-            command = command.color(color);
+            command = command.color(match color {
+                Color::Auto => clap::ColorChoice::Auto,
+                Color::Always => clap::ColorChoice::Always,
+                Color::Never => clap::ColorChoice::Never,
+            });
         }
         let result = command
             .try_get_matches_from_mut(args)
@@ -100,8 +104,9 @@ impl Cli {
 }
 
 /// The last `--color WHEN` or `--color=WHEN` among `args`, before clap parses them, so that
-/// clap's help and errors follow it too. An invalid WHEN is left for clap to report.
-fn color_in(args: &[OsString]) -> Option<clap::ColorChoice> {
+/// clap's help and errors (and messages about arguments) follow it too. An invalid WHEN is left
+/// for clap to report.
+pub fn color_in(args: &[OsString]) -> Option<Color> {
     let mut found = None;
     let mut args = args.iter().skip(1).map(|a| a.to_str());
     while let Some(arg) = args.next() {
@@ -111,12 +116,9 @@ fn color_in(args: &[OsString]) -> Option<clap::ColorChoice> {
             Some(arg) => arg.strip_prefix("--color="),
             None => None,
         };
-        found = match value {
-            Some("auto") => Some(clap::ColorChoice::Auto),
-            Some("always") => Some(clap::ColorChoice::Always),
-            Some("never") => Some(clap::ColorChoice::Never),
-            _ => found,
-        };
+        found = value
+            .and_then(|value| Color::from_str(value, false).ok())
+            .or(found);
     }
     found
 }

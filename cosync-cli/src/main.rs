@@ -20,16 +20,14 @@ use crate::output::ERROR;
 
 fn main() -> ExitCode {
     let args = Cli::arguments();
+    // Before parsing, for the messages about the arguments themselves.
+    set_color(cli::color_in(&args).unwrap_or(Color::Auto));
     let cli = match Cli::try_parse_args(&args) {
         Ok(cli) => cli,
         // Help and version (exit 0), and usage errors (exit 2).
         Err(error) => exit_with(&error, &args),
     };
-    match cli.color {
-        Color::Auto => {}
-        Color::Always => anstream::ColorChoice::Always.write_global(),
-        Color::Never => anstream::ColorChoice::Never.write_global(),
-    }
+    set_color(cli.color);
     let result = match &cli.command {
         Command::Init(args) => init::run(args),
         Command::Check(args) => check::run(args),
@@ -45,6 +43,14 @@ fn main() -> ExitCode {
             report(&error);
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+fn set_color(color: Color) {
+    match color {
+        Color::Auto => {}
+        Color::Always => anstream::ColorChoice::Always.write_global(),
+        Color::Never => anstream::ColorChoice::Never.write_global(),
     }
 }
 

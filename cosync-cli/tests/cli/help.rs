@@ -136,6 +136,16 @@ fn misplaced_secrets_are_not_repeated_in_usage_errors() {
         assert!(run.stderr.contains("PRIVATE key"), "{}", run.stderr);
         assert_no_pem_line(keys::APP_PRIVATE, &run.all());
     }
+    // --color applies to these messages too.
+    let coloured = cosync_run(&["--color", "always", "check", keys::APP_PRIVATE]).expect(1);
+    assert!(coloured.stderr.contains("\x1b["), "{:?}", coloured.stderr);
+    let plain = crate::support::run(
+        cosync()
+            .args(["--color", "never", "check", keys::APP_PRIVATE])
+            .env("CLICOLOR_FORCE", "1"),
+    )
+    .expect(1);
+    assert!(!plain.stderr.contains('\x1b'), "{:?}", plain.stderr);
     // Other mistakes keep clap's own message.
     let run = cosync_run(&["inspect", &token, "--formt", "json"]).expect(2);
     assert!(

@@ -158,8 +158,10 @@ Examples:
       line ends and stray spaces are fine. It is written as canonical PEM (or kept raw).
 
 Without a terminal on stdin (CI, scripts) nothing is asked: a missing --app-token or
---public-key is a usage error (exit 2). A private key or a credential (access token, user JWT,
-server or app secret) is refused and never written or printed.";
+--public-key is a usage error (exit 2). A key that is not a usable RSA public key is refused
+with the reason (exit 1) and nothing is written. A private key (PEM, raw, DER, JWK, PuTTY,
+OpenSSH) or a credential (access token, user JWT, server or app secret) is refused and never
+written or printed.";
 
 /// Write a commented cosync.toml, then check it.
 ///

@@ -273,12 +273,11 @@ impl Core {
     /// The app's signing key, parsed once and cached (the stored PEM is the cache key, so a
     /// re-created app with the same id is picked up).
     pub(crate) fn app_key(&self, app: &AppRecord) -> Result<Arc<PrivateKey>, KeyError> {
-        if let Ok(cache) = self.app_keys.lock() {
-            if let Some((pem, key)) = cache.get(&app.app_id) {
-                if *pem == app.private_key_pem {
-                    return Ok(key.clone());
-                }
-            }
+        if let Ok(cache) = self.app_keys.lock()
+            && let Some((pem, key)) = cache.get(&app.app_id)
+            && *pem == app.private_key_pem
+        {
+            return Ok(key.clone());
         }
         let key = Arc::new(keys::parse_private_pem(&app.private_key_pem)?);
         if let Ok(mut cache) = self.app_keys.lock() {
@@ -388,8 +387,42 @@ impl Core {
     }
 }
 
-/// The user JWT claims of 1.3, in the real server's order; `None` if a required field is empty.
+/// Whether a metadata value counts as missing: absent, falsy (the server's `!value`: `null`, `""`,
+/// `0`, `false`) or text that is blank once trimmed. This is the one definition behind both the
+/// routes' 604 "required field missing" and [`user_jwt_claims`] refusing to mint a JWT, so no
+/// route can store a value that later makes login fail.
+pub(crate) fn metadata_missing(value: Option<&Json>) -> bool {
+    match value {
+        None => true,
+        Some(Json::String(s)) => s.trim().is_empty(),
+        Some(v) => !v.is_truthy(),
+    }
+}
+
+/// Whether a user with this handle and stored metadata can get a user JWT, i.e. no `required`
+/// field is [missing](metadata_missing). Routes check this before storing a user.
+pub(crate) fn can_mint_user_jwt(settings: &AppSettings, handle: &str, metadata: &Json) -> bool {
+    jwt_claims(settings, handle, metadata, None, 0).is_some()
+}
+
+/// The user JWT claims of 1.3, in the real server's order; `None` if a required field is missing.
 pub(crate) fn user_jwt_claims(settings: &AppSettings, user: &UserRecord, now: i64) -> Option<Json> {
+    jwt_claims(
+        settings,
+        &user.handle,
+        &user.metadata,
+        user.user_name.as_deref(),
+        now,
+    )
+}
+
+fn jwt_claims(
+    settings: &AppSettings,
+    handle: &str,
+    stored_metadata: &Json,
+    user_name: Option<&str>,
+    now: i64,
+) -> Option<Json> {
     let hours = if settings.user_jwt_expiration == 0 {
         1
     } else {
@@ -404,20 +437,21 @@ pub(crate) fn user_jwt_claims(settings: &AppSettings, user: &UserRecord, now: i6
                 .unwrap_or_else(|| "none".into())
                 .into(),
         ),
-        ("sub".into(), user.handle.clone().into()),
+        ("sub".into(), handle.to_owned().into()),
         ("exp".into(), Json::from(now + hours * 3600)),
     ]);
     if settings.meta_data_email {
-        payload.insert("email", user.handle.clone().into());
+        payload.insert("email", handle.to_owned().into());
     }
-    let mut metadata = match &user.metadata {
+    let mut metadata = match stored_metadata {
         m @ Json::Object(_) => m.clone(),
         _ => Json::object(),
     };
-    let anonymous = user.handle.contains("ANON_");
+    let anonymous = handle.contains("ANON_");
     for field in &settings.meta_data {
+        // As on the server, whatever `metaDataEmail` says (1.3 #4; `generateAuthJWTToken`).
         if field.field_name == "email" {
-            metadata.set_path(&field.path, user.handle.clone().into());
+            metadata.set_path(&field.path, handle.to_owned().into());
             payload.remove("email");
         }
         let mut value = metadata.get_path(&field.path).cloned();
@@ -425,15 +459,15 @@ pub(crate) fn user_jwt_claims(settings: &AppSettings, user: &UserRecord, now: i6
             value = Some(format!("ANON_{}", field.field_name).into());
         }
         match value {
-            Some(v) if v.is_truthy() => metadata.set_path(&field.path, v),
+            Some(v) if !metadata_missing(Some(&v)) => metadata.set_path(&field.path, v),
             _ if field.required => return None,
             _ => {}
         }
     }
-    if settings.user_names_enabled {
-        if let Some(name) = &user.user_name {
-            metadata.insert("userName", name.clone().into());
-        }
+    if settings.user_names_enabled
+        && let Some(name) = user_name
+    {
+        metadata.insert("userName", name.to_owned().into());
     }
     if let Json::Object(entries) = metadata {
         for (key, value) in entries {

@@ -4,7 +4,7 @@ use super::{
     FieldError, check_status, collect_fields, find_user, load_app, locale_param, login_reply,
     md5_param, normalized, numeric_code, parse_metadata,
 };
-use crate::core::{Core, random_code};
+use crate::core::{Core, can_mint_user_jwt, random_code};
 use crate::json::Json;
 use crate::outbox::NewMessage;
 use crate::reply::{Code, Reply, RouteResult, fail, hang};
@@ -128,6 +128,11 @@ pub(crate) async fn register(core: &Core, req: &ApiRequest) -> RouteResult {
         }
     };
     metadata.merge(&invite.metadata);
+    // The invite's metadata may overwrite a required field: check what will be stored, by the
+    // user JWT's own rule, before storing it.
+    if !can_mint_user_jwt(&app.settings, &handle, &metadata) {
+        return fail(Code::InvalidMetadata);
+    }
     let password_hash = core.hash_password(password).await?;
     let now = core.clock.now_ms();
     let new = NewUser {

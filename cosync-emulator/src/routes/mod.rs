@@ -13,7 +13,7 @@ mod two_factor;
 
 use axum::http::Method;
 
-use crate::core::Core;
+use crate::core::{Core, metadata_missing};
 use crate::json::Json;
 use crate::reply::{Code, Reply, RouteResult, fail, hang};
 use crate::request::{ApiRequest, Param};
@@ -188,22 +188,32 @@ pub(crate) enum FieldError {
     NotText,
 }
 
-/// Copies each field's value from the client's metadata; required fields must be present, values
-/// must be strings.
+/// Copies each field's value from the client's metadata; values must be strings and required
+/// fields must not be [missing](metadata_missing) (an empty or blank string is missing too).
 pub(crate) fn collect_fields(
     fields: &[MetaDataField],
     metadata: Option<&Json>,
 ) -> Result<Json, FieldError> {
     let mut out = Json::object();
     for field in fields {
-        match metadata.and_then(|m| m.get_path(&field.path)) {
+        let value = metadata.and_then(|m| m.get_path(&field.path));
+        match value {
+            Some(Json::String(_)) | None if field.required && metadata_missing(value) => {
+                return Err(FieldError::RequiredMissing);
+            }
             Some(Json::String(s)) => out.set_path(&field.path, Json::String(s.clone())),
             Some(_) => return Err(FieldError::NotText),
-            None if field.required => return Err(FieldError::RequiredMissing),
             None => {}
         }
     }
     Ok(out)
+}
+
+/// True if a `required` field has no value in `metadata` (by the same rule as the user JWT).
+pub(crate) fn required_missing(fields: &[MetaDataField], metadata: &Json) -> bool {
+    fields
+        .iter()
+        .any(|f| f.required && metadata_missing(metadata.get_path(&f.path)))
 }
 
 /// Whether a code parameter is usable (`isNaN(code)` → 602).

@@ -1,7 +1,7 @@
 //! The logged-in user's profile: `getUser`, `userNameAvailable`, `setUserName`, `setLocale`,
 //! `setUserMetadata`.
 
-use super::{check_status, find_user, load_app, parse_metadata};
+use super::{check_status, find_user, load_app, parse_metadata, required_missing};
 use crate::clock::iso8601;
 use crate::core::Core;
 use crate::json::Json;
@@ -155,22 +155,19 @@ pub(crate) async fn set_user_metadata(core: &Core, req: &ApiRequest) -> RouteRes
     };
     let mut metadata = Json::object();
     for field in &app.settings.meta_data {
-        match given.get_path(&field.path) {
-            Some(value) if value.is_truthy() => {
-                if !field.can_edit {
-                    return fail(Code::InvalidMetadata);
-                }
-                let Json::String(text) = value else {
-                    return hang(
-                        "a non-string metadata value made the server's trim() throw",
-                        Code::InvalidMetadata,
-                    );
-                };
-                metadata.set_path(&field.path, text.trim().into());
-            }
-            None if field.required => return fail(Code::InvalidMetadata),
-            _ => {}
+        let Some(value) = given.get_path(&field.path).filter(|v| v.is_truthy()) else {
+            continue;
+        };
+        if !field.can_edit {
+            return fail(Code::InvalidMetadata);
         }
+        let Json::String(text) = value else {
+            return hang(
+                "a non-string metadata value made the server's trim() throw",
+                Code::InvalidMetadata,
+            );
+        };
+        metadata.set_path(&field.path, text.trim().into());
     }
     for field in &app.settings.meta_data_invite {
         if let Some(value) = user
@@ -180,6 +177,11 @@ pub(crate) async fn set_user_metadata(core: &Core, req: &ApiRequest) -> RouteRes
         {
             metadata.set_path(&field.path, value.clone());
         }
+    }
+    // Checked on what would be stored (after trimming), so `""` and `"  "` are missing too: a
+    // user whose required field is empty could never log in again.
+    if required_missing(&app.settings.meta_data, &metadata) {
+        return fail(Code::InvalidMetadata);
     }
     let (id, now) = (user.id, core.clock.now_ms());
     core.store

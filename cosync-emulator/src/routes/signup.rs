@@ -6,7 +6,7 @@ use super::{
     FieldError, check_status, collect_fields, find_user, load_app, locale_param, md5_param,
     normalized, numeric_code, parse_metadata,
 };
-use crate::core::{Core, random_code};
+use crate::core::{Core, can_mint_user_jwt, random_code};
 use crate::json::Json;
 use crate::outbox::NewMessage;
 use crate::reply::{Code, Reply, RouteResult, fail, hang};
@@ -216,6 +216,7 @@ async fn complete(
     }
     let now = core.clock.now_ms();
     let (app_id, h) = (app.app_id.clone(), handle.to_owned());
+    let settings = app.settings.clone();
     let outcome = core
         .store
         .tx(move |tx| {
@@ -229,6 +230,12 @@ async fn complete(
                 return Ok(Err(Code::HandleRegistered));
             }
             if signup.status != "pending" {
+                return Ok(Err(Code::InvalidData));
+            }
+            // A required field added to the app since the sign-up: the JWT cannot be made (602,
+            // "user creation/JWT failure"). Refused before anything is stored, so the sign-up
+            // stays pending and completes once the metadata requirement is lifted.
+            if !can_mint_user_jwt(&settings, &signup.handle, &signup.metadata) {
                 return Ok(Err(Code::InvalidData));
             }
             store::mark_signup_verified(tx, signup.id, now)?;

@@ -87,10 +87,10 @@ pub(crate) async fn social_login(core: &Core, req: &ApiRequest) -> RouteResult {
     let user = core
         .store
         .run(move |c| {
-            if let Some(email) = &email {
-                if let Some(user) = store::get_user(c, &app_id, email)? {
-                    return Ok(Some(user));
-                }
+            if let Some(email) = &email
+                && let Some(user) = store::get_user(c, &app_id, email)?
+            {
+                return Ok(Some(user));
             }
             store::find_by_provider_sub(c, &app_id, provider_name, &sub)
         })

@@ -10,6 +10,7 @@ mod login;
 mod middleware;
 mod password;
 mod profile;
+mod required_metadata;
 mod signup;
 mod social;
 mod status_checks;

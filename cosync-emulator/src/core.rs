@@ -70,41 +70,39 @@ impl Core {
         let store = tokio::task::spawn_blocking(move || Store::open(&location_for_open))
             .await
             .map_err(|e| Error::Internal(e.to_string()))??;
-        let stored = store.run(|c| store::get_meta(c, META_SERVER_KEY)).await?;
-        let key = match (stored, server_key) {
-            (Some(stored), ServerKeySource::StoredOrGenerated | ServerKeySource::ProcessShared) => {
-                Arc::new(keys::parse_private_pem(&stored)?)
-            }
-            (Some(stored), ServerKeySource::Pem(given)) => {
-                let stored = keys::parse_private_pem(&stored)?;
-                let given = keys::parse_private_pem(&given)?;
+        // Two processes may start on a fresh data directory at once (`serve` and `app create`):
+        // each offers a key, the first insert wins, and both use the stored one.
+        let key = match server_key {
+            ServerKeySource::Pem(pem) => {
+                let given = Arc::new(keys::parse_private_pem(&pem)?);
+                let offered = given.clone();
+                let stored =
+                    stored_key(&store, META_SERVER_KEY, || async move { Ok(offered) }).await?;
                 if stored != given {
                     return Err(Error::ServerKeyMismatch);
                 }
-                Arc::new(stored)
+                stored
             }
-            (None, source) => {
-                let key = match source {
-                    ServerKeySource::Pem(pem) => Arc::new(keys::parse_private_pem(&pem)?),
-                    ServerKeySource::ProcessShared => PROCESS_SERVER_KEY
+            ServerKeySource::ProcessShared => {
+                stored_key(&store, META_SERVER_KEY, || async {
+                    Ok(PROCESS_SERVER_KEY
                         .get_or_try_init(|| async {
                             generate_blocking(keys::SERVER_KEY_BITS).await.map(Arc::new)
                         })
                         .await?
-                        .clone(),
-                    ServerKeySource::StoredOrGenerated => {
-                        tracing::info!(
-                            "generating the emulator's {}-bit server key (once per data directory)",
-                            keys::SERVER_KEY_BITS
-                        );
-                        Arc::new(generate_blocking(keys::SERVER_KEY_BITS).await?)
-                    }
-                };
-                let pem = keys::private_pem(&key)?;
-                store
-                    .run(move |c| store::set_meta(c, META_SERVER_KEY, &pem))
-                    .await?;
-                key
+                        .clone())
+                })
+                .await?
+            }
+            ServerKeySource::StoredOrGenerated => {
+                stored_key(&store, META_SERVER_KEY, || async {
+                    tracing::info!(
+                        "generating the emulator's {}-bit server key (once per data directory)",
+                        keys::SERVER_KEY_BITS
+                    );
+                    Ok(Arc::new(generate_blocking(keys::SERVER_KEY_BITS).await?))
+                })
+                .await?
             }
         };
         if keys::bits(&key) < keys::SERVER_KEY_BITS {
@@ -115,20 +113,13 @@ impl Core {
         }
         let social_key = OnceCell::new();
         if let Some(pem) = social_key_pem {
-            let given = keys::parse_private_pem(&pem)?;
-            let stored = store.run(|c| store::get_meta(c, META_SOCIAL_KEY)).await?;
-            match stored {
-                Some(stored) if keys::parse_private_pem(&stored)? != given => {
-                    return Err(Error::SocialKeyMismatch);
-                }
-                Some(_) => {}
-                None => {
-                    store
-                        .run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem))
-                        .await?
-                }
+            let given = Arc::new(keys::parse_private_pem(&pem)?);
+            let offered = given.clone();
+            let stored = stored_key(&store, META_SOCIAL_KEY, || async move { Ok(offered) }).await?;
+            if stored != given {
+                return Err(Error::SocialKeyMismatch);
             }
-            let _ = social_key.set(Arc::new(given));
+            let _ = social_key.set(stored);
         }
         let server_public = key.to_public_key();
         let server_public_pem = keys::public_pem(&key)?;
@@ -294,20 +285,10 @@ impl Core {
     /// The emulator's stand-in for Apple's and Google's signing keys (loaded or made on first use).
     pub(crate) async fn social_key(&self) -> Result<Arc<PrivateKey>, Error> {
         self.social_key
-            .get_or_try_init(|| async {
-                if let Some(pem) = self
-                    .store
-                    .run(|c| store::get_meta(c, META_SOCIAL_KEY))
-                    .await?
-                {
-                    return Ok(Arc::new(keys::parse_private_pem(&pem)?));
-                }
-                let key = generate_blocking(keys::APP_KEY_BITS).await?;
-                let pem = keys::private_pem(&key)?;
-                self.store
-                    .run(move |c| store::set_meta(c, META_SOCIAL_KEY, &pem))
-                    .await?;
-                Ok::<_, Error>(Arc::new(key))
+            .get_or_try_init(|| {
+                stored_key(&self.store, META_SOCIAL_KEY, || async {
+                    Ok(Arc::new(generate_blocking(keys::APP_KEY_BITS).await?))
+                })
             })
             .await
             .cloned()
@@ -477,6 +458,40 @@ fn jwt_claims(
     Some(payload)
 }
 
+/// The key stored under `meta_key`. When there is none yet, `offer()`'s key is inserted unless
+/// another process stored one in the meantime, and whichever key is then stored is returned:
+/// two processes starting on one fresh data directory end up with the same key, in memory and
+/// on disk (a read-generate-overwrite would leave each with its own).
+async fn stored_key<F, Fut>(
+    store: &Store,
+    meta_key: &'static str,
+    offer: F,
+) -> Result<Arc<PrivateKey>, Error>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<Arc<PrivateKey>, Error>>,
+{
+    if let Some(pem) = store.run(move |c| store::get_meta(c, meta_key)).await? {
+        return Ok(Arc::new(keys::parse_private_pem(&pem)?));
+    }
+    let offered = offer().await?;
+    let offered_pem = keys::private_pem(&offered)?;
+    let pem = offered_pem.clone();
+    let stored = store
+        .run(move |c| {
+            store::insert_meta_if_absent(c, meta_key, &pem)?;
+            store::get_meta(c, meta_key)
+        })
+        .await?;
+    match stored {
+        Some(pem) if pem == offered_pem => Ok(offered),
+        Some(pem) => Ok(Arc::new(keys::parse_private_pem(&pem)?)),
+        None => Err(Error::Internal(format!(
+            "{meta_key} was stored but cannot be read back"
+        ))),
+    }
+}
+
 async fn generate_blocking(bits: usize) -> Result<PrivateKey, KeyError> {
     tokio::task::spawn_blocking(move || keys::generate(bits))
         .await
@@ -544,5 +559,106 @@ impl Core {
                 .await
                 .map_err(|e| Error::Internal(e.to_string()))??,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY_A: &str = include_str!("../tests/fixtures/TEST-ONLY-app-a-2048.pem");
+    const KEY_B: &str = include_str!("../tests/fixtures/TEST-ONLY-app-b-2048.pem");
+
+    /// Two stores on one fresh data directory (as `serve` and `app create` are) both find no key
+    /// and both offer their own: they must end up using the same, stored key.
+    #[tokio::test]
+    async fn concurrent_first_starts_agree_on_one_key() {
+        for meta_key in [META_SERVER_KEY, META_SOCIAL_KEY] {
+            let dir = tempfile::tempdir().unwrap();
+            let location = StoreLocation::Directory(dir.path().to_owned());
+            let (a, b) = (
+                Store::open(&location).unwrap(),
+                Store::open(&location).unwrap(),
+            );
+            // Neither offers its key before both have seen that none is stored.
+            let both_looked = Arc::new(tokio::sync::Barrier::new(2));
+            let offer = |pem: &'static str| {
+                let both_looked = both_looked.clone();
+                move || async move {
+                    both_looked.wait().await;
+                    Ok(Arc::new(keys::parse_private_pem(pem)?))
+                }
+            };
+            let (key_a, key_b) = tokio::join!(
+                stored_key(&a, meta_key, offer(KEY_A)),
+                stored_key(&b, meta_key, offer(KEY_B)),
+            );
+            let (key_a, key_b) = (key_a.unwrap(), key_b.unwrap());
+            assert!(
+                key_a == key_b,
+                "{meta_key}: the two stores use different keys"
+            );
+            let stored = a
+                .run(move |c| store::get_meta(c, meta_key))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                keys::parse_private_pem(&stored).unwrap() == *key_a,
+                "{meta_key}: the key in use is not the stored one"
+            );
+            // Later starts read it; their offer is never made.
+            let later = stored_key(&b, meta_key, || async {
+                Err(Error::Internal("offered although a key is stored".into()))
+            })
+            .await
+            .unwrap();
+            assert!(later == key_a);
+        }
+    }
+
+    #[test]
+    fn missing_metadata_values() {
+        for missing in [
+            None,
+            Some(Json::Null),
+            Some(Json::from("")),
+            Some(Json::from(" \t\n")),
+            Some(Json::Bool(false)),
+            Some(Json::from(0)),
+        ] {
+            assert!(metadata_missing(missing.as_ref()), "{missing:?}");
+        }
+        for present in [
+            Json::from("x"),
+            Json::from(" x "),
+            Json::from(1),
+            Json::object(),
+        ] {
+            assert!(!metadata_missing(Some(&present)), "{present:?}");
+        }
+    }
+
+    #[test]
+    fn user_jwt_needs_every_required_field() {
+        let settings = AppSettings {
+            meta_data: vec!["user_data.name:name:required".parse().unwrap()],
+            ..AppSettings::default()
+        };
+        let with = |name: &str| Json::parse(&format!(r#"{{"user_data":{{"name":"{name}"}}}}"#));
+        assert!(can_mint_user_jwt(
+            &settings,
+            "a@b.co",
+            &with("Ann").unwrap()
+        ));
+        assert!(!can_mint_user_jwt(&settings, "a@b.co", &with("").unwrap()));
+        assert!(!can_mint_user_jwt(
+            &settings,
+            "a@b.co",
+            &with("  ").unwrap()
+        ));
+        assert!(!can_mint_user_jwt(&settings, "a@b.co", &Json::object()));
+        // Anonymous users get `ANON_<fieldName>` values.
+        assert!(can_mint_user_jwt(&settings, "ANON_1", &Json::object()));
     }
 }

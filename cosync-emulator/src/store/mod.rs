@@ -167,6 +167,19 @@ pub(crate) fn set_meta(conn: &Connection, key: &str, value: &str) -> Result<(), 
     Ok(())
 }
 
+/// Stores a value in the `meta` table unless the key already has one (which is kept).
+pub(crate) fn insert_meta_if_absent(
+    conn: &Connection,
+    key: &str,
+    value: &str,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
+        [key, value],
+    )?;
+    Ok(())
+}
+
 pub(crate) use outbox::{clear_outbox, insert_message, list_messages};
 
 /// True if `e` is a UNIQUE / constraint violation (a concurrent request won the race).

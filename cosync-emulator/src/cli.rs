@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use cosync_emulator::{
     Admin, CreatedApp, DEFAULT_BCRYPT_COST, DEFAULT_PORT, Emulator, Error, MetaDataField, NewApp,
     SignupFlow, TwoFactor,
@@ -61,8 +62,9 @@ struct ServeArgs {
     /// Loopback port to listen on; 0 picks a free port (printed at start).
     #[arg(long, default_value_t = DEFAULT_PORT)]
     port: u16,
-    /// Keep everything in memory (create apps with POST /_emulator/apps).
-    #[arg(long, conflicts_with = "data")]
+    /// Keep everything in memory (create apps with POST /_emulator/apps); ignores
+    /// COSYNC_EMULATOR_DATA, cannot be combined with --data.
+    #[arg(long)]
     memory: bool,
     /// Import this server private key (PEM) instead of generating one (new data directories only).
     #[arg(long, value_name = "PEM_FILE")]
@@ -170,7 +172,7 @@ struct ShowArgs {
 
 /// Runs the command line and maps failures to exit codes.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = parse(Cli::command().get_matches());
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     tracing_subscriber::fmt()
@@ -194,6 +196,30 @@ pub fn main() -> ExitCode {
             ExitCode::from(failure.code)
         }
     }
+}
+
+/// The parsed command line. `--memory` and `--data` conflict only when both are on the command
+/// line: a data directory from `COSYNC_EMULATOR_DATA` (which clap treats as given) yields to
+/// `--memory`, so `serve --memory` works in a shell that exports the variable.
+fn parse(matches: ArgMatches) -> Cli {
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    if let Command::Serve(args) = &cli.command
+        && args.memory
+        && matches.value_source("data") == Some(ValueSource::CommandLine)
+    {
+        let mut command = Cli::command();
+        command.build();
+        let serve = command
+            .find_subcommand_mut("serve")
+            .expect("the serve subcommand exists");
+        serve
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--memory' cannot be used with '--data <DIR>'",
+            )
+            .exit();
+    }
+    cli
 }
 
 struct Failure {

@@ -117,11 +117,12 @@ async fn send_signup_mail(
     let name = &app.settings.name;
     let subject = format!("{name}: verify your sign-up");
     let message = if app.settings.signup_flow == SignupFlow::Link {
+        let encode = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
         let link = format!(
             "{}/api/appuser/completeSignup?appToken={}&handle={}&code={code}",
             core.base_url(),
-            app.app_token,
-            handle.replace('+', "%2B")
+            encode(&app.app_token),
+            encode(handle)
         );
         let text = format!(
             "Thanks for signing up to {name} as {handle}! Open this link to verify your sign-up: {link}"

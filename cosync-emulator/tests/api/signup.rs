@@ -373,7 +373,7 @@ async fn flow_link() {
         )),
         "{link}"
     );
-    assert!(link.contains("handle=a%2Bb@example.com"), "{link}");
+    assert!(link.contains("handle=a%2Bb%40example.com"), "{link}");
     // Following the link (no header: the query token authenticates).
     let r = send(client().get(&link)).await;
     assert_eq!(r.status, 200, "{}", r.text);
@@ -407,6 +407,41 @@ async fn flow_link() {
     assert_eq!(r.status, 200);
     assert!(r.content_type.starts_with("application/json"));
     assert!(r.text.starts_with("<!DOCTYPE html>"));
+}
+
+#[tokio::test]
+async fn link_encodes_every_special_character_of_the_handle() {
+    let emu = emulator().await;
+    let app = app(&emu, NewApp::named("link").signup_flow(SignupFlow::Link)).await;
+    // Characters that split (`&`), escape (`%`, `+`), end (`#`) or pad (space → `+`) a query.
+    for handle in [
+        "a&code=1@example.com",
+        "100%25@example.com",
+        "x#y@example.com",
+        "p+q=r;s/t?u@example.com",
+    ] {
+        post(
+            &emu,
+            SIGNUP,
+            Auth::App(&app.app_token),
+            &[("handle", handle), ("password", &md5("pw"))],
+        )
+        .await
+        .assert_true();
+        let link = emu
+            .outbox_to(handle)
+            .await
+            .unwrap()
+            .pop()
+            .unwrap()
+            .link
+            .unwrap();
+        let query = link.split_once('?').unwrap().1;
+        assert!(!query.contains('#'), "{link}");
+        let r = send(client().get(&link)).await;
+        assert_eq!(r.status, 200, "{handle}: {link}: {}", r.text);
+        login(&emu, &app.app_token, handle, "pw").await;
+    }
 }
 
 #[tokio::test]

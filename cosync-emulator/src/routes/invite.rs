@@ -5,7 +5,6 @@ use super::{
     md5_param, normalized, numeric_code, parse_metadata,
 };
 use crate::core::{Core, can_mint_user_jwt, random_code};
-use crate::json::Json;
 use crate::outbox::NewMessage;
 use crate::reply::{Code, Reply, RouteResult, fail, hang};
 use crate::request::{ApiRequest, Param, Scope};
@@ -28,14 +27,12 @@ pub(crate) async fn invite(core: &Core, req: &ApiRequest) -> RouteResult {
     if !app.settings.invitation_enabled {
         return fail(Code::InviteNotSupported);
     }
-    let mut metadata = Json::object();
-    if !app.settings.meta_data_invite.is_empty() {
-        let Ok(given) = parse_metadata(req.body("metaData")) else {
-            return fail(Code::InvalidMetadata);
-        };
-        metadata = collect_fields(&app.settings.meta_data_invite, given.as_ref())
-            .or_else(|_| fail(Code::InvalidMetadata))?;
-    }
+    // Unparsable metadata is 604 whether or not the app has invite fields (3.6 #10).
+    let Ok(given) = parse_metadata(req.body("metaData")) else {
+        return fail(Code::InvalidMetadata);
+    };
+    let metadata = collect_fields(&app.settings.meta_data_invite, given.as_ref())
+        .or_else(|_| fail(Code::InvalidMetadata))?;
     let handle = normalized(req.body("handle"))?;
     if find_user(core, &app.app_id, &handle).await?.is_some() {
         return fail(Code::HandleRegistered);

@@ -41,7 +41,15 @@ pub(crate) fn user_object(user: &UserRecord) -> Json {
         o.insert("phone", phone.clone().into());
     }
     o.insert("phoneVerified", user.phone_verified.into());
-    o.insert("metaData", user.metadata.clone());
+    // Mongoose drops empty objects on save, so a user without metadata has no `metaData` key.
+    let unset = match &user.metadata {
+        Json::Object(entries) => entries.is_empty(),
+        Json::Null => true,
+        _ => false,
+    };
+    if !unset {
+        o.insert("metaData", user.metadata.clone());
+    }
     o.insert("loginProvider", user.login_provider.clone().into());
     if let Some(last) = user.last_login {
         o.insert("lastLogin", iso8601(last).into());

@@ -298,3 +298,20 @@ async fn register_with_app_token_and_missing_parameter_hangs() {
     .await
     .assert_code(403);
 }
+
+#[tokio::test]
+async fn invite_refuses_unparsable_metadata_without_invite_fields() {
+    let emu = emulator().await;
+    let app = app(&emu, NewApp::named("plain").signup_flow(SignupFlow::None)).await;
+    let (_, ann) = signup_none(&emu, &app.app_token, "ann@example.com", "pw").await;
+    let invite = |meta: Option<&'static str>| {
+        let mut params = vec![("handle", "bob@example.com"), ("senderUserId", "u1")];
+        params.extend(meta.map(|m| ("metaData", m)));
+        let (emu, ann) = (&emu, ann.clone());
+        async move { post(emu, "/api/appuser/invite", Auth::Access(&ann), &params).await }
+    };
+    invite(Some("{x")).await.assert_code(604);
+    assert!(emu.outbox_to("bob@example.com").await.unwrap().is_empty());
+    invite(None).await.assert_true();
+    invite(Some(r#"{"anything":"goes"}"#)).await.assert_true();
+}

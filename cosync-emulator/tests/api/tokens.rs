@@ -184,6 +184,18 @@ async fn jwt_options_expiry_email_and_email_field() {
     let (claims, _) = verify(&jwt, &emailed.public_key_pem);
     assert!(claims.get("email").is_none());
     assert_eq!(claims["profile"]["mail"], "cy@example.com");
+    // ... also with `metaDataEmail` off: the server's generateAuthJWTToken writes the handle at
+    // the field's path unconditionally; the flag only governs the top-level `email` claim.
+    let field: MetaDataField = "profile.mail:email".parse().unwrap();
+    let mut off = NewApp::named("mail off")
+        .signup_flow(SignupFlow::None)
+        .metadata_field(field);
+    off.settings.meta_data_email = false;
+    let off = app(&emu, off).await;
+    let (jwt, _) = signup_none(&emu, &off.app_token, "dot@example.com", "pw").await;
+    let (claims, _) = verify(&jwt, &off.public_key_pem);
+    assert!(claims.get("email").is_none());
+    assert_eq!(claims["profile"]["mail"], "dot@example.com");
 
     // userJWTExpiration 0 means one hour.
     let mut zero = NewApp::named("zero").signup_flow(SignupFlow::None);

@@ -128,3 +128,94 @@ async fn delete_with_social_token() {
     .await
     .assert_code(603);
 }
+
+/// A still-valid access token of a deleted account: the user routes whose 3.6 entry lists
+/// "user missing" answer 602 (setUserName #17, changePassword #14, resetPassword #13).
+#[tokio::test]
+async fn user_routes_after_the_account_is_deleted() {
+    let emu = emulator().await;
+    let app = app(
+        &emu,
+        NewApp::named("gone")
+            .signup_flow(SignupFlow::None)
+            .user_names(true),
+    )
+    .await;
+    let t = Auth::App(&app.app_token);
+    let (_, ann) = signup_none(&emu, &app.app_token, "ann@example.com", "pw").await;
+    let a = Auth::Access(&ann);
+    let new = md5("new");
+    // Each request is valid while the account exists (checked on a twin account).
+    let (_, bob) = signup_none(&emu, &app.app_token, "bob@example.com", "pw").await;
+    post(
+        &emu,
+        "/api/appuser/forgotPassword",
+        t,
+        &[("handle", "ann@example.com")],
+    )
+    .await
+    .assert_true();
+    let code = code_for(&emu, "ann@example.com").await;
+    post(
+        &emu,
+        DELETE,
+        a,
+        &[("handle", "ann@example.com"), ("password", &md5("pw"))],
+    )
+    .await
+    .assert_true();
+
+    for user in [Auth::Access(&ann), Auth::Access(&bob)] {
+        let deleted = matches!(user, Auth::Access(token) if token == ann);
+        let r = post(
+            &emu,
+            "/api/appuser/setUserName",
+            user,
+            &[("userName", "ann")],
+        )
+        .await;
+        if deleted {
+            r.assert_code(602);
+        } else {
+            r.assert_true();
+        }
+        let r = post(
+            &emu,
+            "/api/appuser/changePassword",
+            user,
+            &[("password", &md5("pw")), ("newPassword", &new)],
+        )
+        .await;
+        if deleted {
+            r.assert_code(602);
+        } else {
+            r.assert_true();
+        }
+    }
+    post(
+        &emu,
+        "/api/appuser/forgotPassword",
+        t,
+        &[("handle", "bob@example.com")],
+    )
+    .await
+    .assert_true();
+    let bob_code = code_for(&emu, "bob@example.com").await;
+    for (handle, code, deleted) in [
+        ("ann@example.com", code, true),
+        ("bob@example.com", bob_code, false),
+    ] {
+        let r = post(
+            &emu,
+            "/api/appuser/resetPassword",
+            t,
+            &[("handle", handle), ("password", &new), ("code", &code)],
+        )
+        .await;
+        if deleted {
+            r.assert_code(602);
+        } else {
+            r.assert_true();
+        }
+    }
+}

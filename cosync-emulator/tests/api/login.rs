@@ -92,6 +92,18 @@ async fn login_success_and_errors() {
     )
     .await
     .assert_code(404);
+    // A user record still `pending` (3.6 #2): 608, not 404.
+    emu.set_user_status(&app.app_id, "ann@example.com", "pending")
+        .await
+        .unwrap();
+    post(
+        &emu,
+        LOGIN,
+        t,
+        &[("handle", "ann@example.com"), ("password", &pw)],
+    )
+    .await
+    .assert_code(608);
     emu.set_user_status(&app.app_id, "ann@example.com", "active")
         .await
         .unwrap();
@@ -279,6 +291,51 @@ async fn login_complete_with_phone_code() {
     )
     .await
     .assert_code(402);
+    let status = |status| AppSettingsPatch {
+        status: Some(status),
+        ..Default::default()
+    };
+    emu.update_app(&app.app_id, status(cosync_emulator::AppStatus::Migrated))
+        .await
+        .unwrap();
+    post(
+        &emu,
+        lc,
+        t,
+        &[("loginToken", &login_token), ("code", &sms_code)],
+    )
+    .await
+    .assert_code(413);
+
+    // A fresh login token and SMS code, then the account goes away: 600 (user missing).
+    emu.update_app(&app.app_id, status(cosync_emulator::AppStatus::Active))
+        .await
+        .unwrap();
+    let r = post(
+        &emu,
+        LOGIN,
+        t,
+        &[("handle", "ann@example.com"), ("password", &md5("pw"))],
+    )
+    .await;
+    let login_token = r.json()["login-token"].as_str().unwrap().to_owned();
+    let sms_code = code_for(&emu, "+15550001111").await;
+    post(
+        &emu,
+        "/api/appuser/deleteAccount",
+        a,
+        &[("handle", "ann@example.com"), ("password", &md5("pw"))],
+    )
+    .await
+    .assert_true();
+    post(
+        &emu,
+        lc,
+        t,
+        &[("loginToken", &login_token), ("code", &sms_code)],
+    )
+    .await
+    .assert_code(600);
 }
 
 #[tokio::test]

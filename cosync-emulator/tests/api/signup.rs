@@ -500,6 +500,79 @@ async fn get_complete_signup_errors() {
     );
 }
 
+/// The e-mailed link runs the same completion as POST (3.6 #6, #7): 402/413, 407, 411, 401.
+#[tokio::test]
+async fn get_complete_signup_runs_the_completion_checks() {
+    let emu = emulator().await;
+    let app = app(
+        &emu,
+        NewApp::named("link checks").signup_flow(SignupFlow::Link),
+    )
+    .await;
+    let t = Auth::App(&app.app_token);
+    let signup = |handle: &'static str| {
+        let emu = &emu;
+        async move {
+            post(
+                emu,
+                SIGNUP,
+                t,
+                &[("handle", handle), ("password", &md5("pw"))],
+            )
+            .await
+            .assert_true();
+            emu.outbox_to(handle)
+                .await
+                .unwrap()
+                .pop()
+                .unwrap()
+                .link
+                .unwrap()
+        }
+    };
+    let ann = signup("ann@example.com").await;
+    let bob = signup("bob@example.com").await;
+    let follow = |link: String| async move { send(client().get(&link)).await };
+    let patch = |patch: AppSettingsPatch| {
+        let emu = &emu;
+        let app_id = app.app_id.clone();
+        async move { emu.update_app(&app_id, patch).await.unwrap() }
+    };
+
+    for (status, code) in [
+        (cosync_emulator::AppStatus::Inactive, 402),
+        (cosync_emulator::AppStatus::Migrated, 413),
+    ] {
+        patch(AppSettingsPatch {
+            status: Some(status),
+            ..Default::default()
+        })
+        .await;
+        follow(ann.clone()).await.assert_code(code);
+    }
+    patch(AppSettingsPatch {
+        status: Some(cosync_emulator::AppStatus::Active),
+        signup_enabled: Some(false),
+        ..Default::default()
+    })
+    .await;
+    follow(ann.clone()).await.assert_code(407);
+    patch(AppSettingsPatch {
+        signup_enabled: Some(true),
+        ..Default::default()
+    })
+    .await;
+    emu.advance_clock(Duration::from_secs(49 * 3600));
+    follow(ann.clone()).await.assert_code(411);
+    // None of the refusals used the sign-up up: signing up again renews it, the link works.
+    assert_eq!(signup("ann@example.com").await, ann);
+    let r = follow(ann).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    emu.delete_app(&app.app_id).await.unwrap();
+    follow(bob).await.assert_code(401);
+}
+
 #[tokio::test]
 async fn get_complete_signup_with_unverifiable_query_token_behind_a_header_hangs() {
     let emu = emulator().await;

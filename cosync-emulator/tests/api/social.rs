@@ -389,3 +389,53 @@ async fn social_signup_missing_required_metadata_hangs() {
         }
     }
 }
+
+#[tokio::test]
+async fn social_signup_over_a_google_account_is_612() {
+    let emu = emulator().await;
+    let app = social_app(&emu).await;
+    let t = Auth::App(&app.app_token);
+    let google = emu
+        .social_token(&SocialToken::new(
+            SocialProvider::Google,
+            "client-1.apps.googleusercontent.com",
+            "gus@example.com",
+        ))
+        .await
+        .unwrap();
+    let apple = emu
+        .social_token(&SocialToken::new(
+            SocialProvider::Apple,
+            "com.example.one",
+            "gus@example.com",
+        ))
+        .await
+        .unwrap();
+    let signup = "/api/appuser/socialSignup";
+    post(
+        &emu,
+        signup,
+        t,
+        &[
+            ("token", &google),
+            ("provider", "google"),
+            ("handle", "gus@example.com"),
+        ],
+    )
+    .await
+    .tokens();
+    for (token, provider) in [(&apple, "apple"), (&google, "google")] {
+        post(
+            &emu,
+            signup,
+            t,
+            &[
+                ("token", token),
+                ("provider", provider),
+                ("handle", "gus@example.com"),
+            ],
+        )
+        .await
+        .assert_code(612);
+    }
+}

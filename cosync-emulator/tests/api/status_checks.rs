@@ -215,3 +215,89 @@ async fn every_route_checks_app_and_status() {
     .await
     .assert_code(401);
 }
+
+/// socialLogin and socialSignup have no status check (3.6 #8, 8.10) but need the app (401).
+#[tokio::test]
+async fn social_routes_skip_the_status_check_but_need_the_app() {
+    use cosync_emulator::{SocialProvider, SocialToken};
+
+    let emu = emulator().await;
+    let mut new = NewApp::named("social status").signup_flow(SignupFlow::None);
+    new.settings.apple_login_enabled = true;
+    new.settings.apple_bundle_id = Some("com.example.one".into());
+    let app = app(&emu, new).await;
+    let t = Auth::App(&app.app_token);
+    let token = |email: &'static str| {
+        let emu = &emu;
+        async move {
+            emu.social_token(&SocialToken::new(
+                SocialProvider::Apple,
+                "com.example.one",
+                email,
+            ))
+            .await
+            .unwrap()
+        }
+    };
+    let signup = |token: String, handle: &'static str| {
+        let emu = &emu;
+        async move {
+            post(
+                emu,
+                "/api/appuser/socialSignup",
+                t,
+                &[("token", &token), ("provider", "apple"), ("handle", handle)],
+            )
+            .await
+        }
+    };
+    let login = |token: String| {
+        let emu = &emu;
+        async move {
+            post(
+                emu,
+                "/api/appuser/socialLogin",
+                t,
+                &[("token", &token), ("provider", "apple")],
+            )
+            .await
+        }
+    };
+    let ann = token("ann@example.com").await;
+    signup(ann.clone(), "ann@example.com").await.tokens();
+
+    for (status, handle) in [
+        (AppStatus::Inactive, "bob@example.com"),
+        (AppStatus::Migrated, "cy@example.com"),
+    ] {
+        emu.update_app(
+            &app.app_id,
+            AppSettingsPatch {
+                status: Some(status),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        // The password login of the same app is refused, the social routes are not.
+        post(
+            &emu,
+            "/api/appuser/login",
+            t,
+            &[("handle", "ann@example.com"), ("password", &md5("pw"))],
+        )
+        .await
+        .assert_code(if status == AppStatus::Inactive {
+            402
+        } else {
+            413
+        });
+        login(ann.clone()).await.tokens();
+        signup(token(handle).await, handle).await.tokens();
+    }
+
+    let dan = token("dan@example.com").await;
+    emu.delete_app(&app.app_id).await.unwrap();
+    login(ann).await.assert_code(401);
+    signup(dan, "dan@example.com").await.assert_code(401);
+}

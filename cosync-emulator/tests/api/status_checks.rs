@@ -164,7 +164,7 @@ async fn every_route_checks_app_and_status() {
         }
         let r = get(&emu, "/api/appuser/getUser", Auth::Access(&access)).await;
         r.assert_code(code);
-        // getApplication, userNameAvailable and the social routes skip the status check.
+        // getApplication and userNameAvailable skip the status check (the social routes: below).
         assert_eq!(
             get(
                 &emu,

@@ -30,16 +30,18 @@
 pub use cosync_runtime::token;
 #[cfg(feature = "client")]
 pub use cosync_runtime::{
-    AccountProof, ApiErrorCode, Application, Client, ClientBuilder, Error, GoogleTwoFactor,
-    LoginChallenge, LoginOutcome, MetadataField, Secret, Session, SignedIn, SignupCompletion,
-    SignupFlow, SignupOptions, SignupOutcome, SocialProvider, TwoFactorMode, User,
+    AccountProof, ApiErrorCode, Application, Client, ClientBuilder, DEFAULT_BACKOFF,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Error, GoogleTwoFactor,
+    LoginChallenge, LoginOutcome, MetadataField, ResponseBody, Secret, Session, SignedIn,
+    SignupCompletion, SignupFlow, SignupOptions, SignupOutcome, SocialProvider, TwoFactorMode,
+    User,
 };
 pub use cosync_runtime::{
     AddressError, AppToken, Config, Fingerprint, KeyError, KeyFormat, PublicKey, RealmAppIdError,
-    RestAddress, TokenError, TokenKind,
+    RestAddress, TokenError, TokenKind, check_realm_app_id,
 };
 #[cfg(feature = "jwt")]
-pub use cosync_runtime::{JwtError, UserClaims, UserJwtVerifier};
+pub use cosync_runtime::{DEFAULT_LEEWAY_SECS, JwtError, UserClaims, UserJwtVerifier};
 
 /// Defines the generated `fn client()` when the `client` feature is on, and nothing otherwise:
 /// the generator cannot see this crate's features, so it asks this macro.
@@ -49,7 +51,9 @@ pub use cosync_runtime::{JwtError, UserClaims, UserJwtVerifier};
 macro_rules! __define_client {
     ($config:path) => {
         /// A CoSync REST client configured from `CONFIG`. Every call returns a clone of one
-        /// client built on first use, so all share one connection pool.
+        /// client built on first use, so all share its connections: one pool per tokio runtime
+        /// the client is used on, dropped when that runtime shuts down. It can be called from
+        /// any runtime, e.g. from every `#[tokio::test]` (see `Client`, "Runtimes").
         pub fn client() -> $crate::Client {
             static CLIENT: ::std::sync::OnceLock<$crate::Client> = ::std::sync::OnceLock::new();
             CLIENT

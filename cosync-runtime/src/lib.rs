@@ -30,8 +30,9 @@ pub use address::{AddressError, RestAddress, SANDBOX};
 pub use client::{
     AccountProof, ApiErrorCode, Application, Client, ClientBuilder, DEFAULT_BACKOFF,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, Error, GoogleTwoFactor,
-    LoginChallenge, LoginOutcome, MetadataField, Secret, Session, SignedIn, SignupCompletion,
-    SignupFlow, SignupOptions, SignupOutcome, SocialProvider, TwoFactorMode, User,
+    LoginChallenge, LoginOutcome, MetadataField, ResponseBody, Secret, Session, SignedIn,
+    SignupCompletion, SignupFlow, SignupOptions, SignupOutcome, SocialProvider, TwoFactorMode,
+    User,
 };
 pub use config::{Config, RealmAppIdError, check_realm_app_id};
 #[cfg(feature = "jwt")]

@@ -89,11 +89,15 @@ impl fmt::Display for ApiErrorCode {
 
 /// Everything a client call can fail with.
 ///
-/// Messages never contain passwords, tokens or codes.
+/// Messages (`Display`) and `Debug` output never contain passwords, tokens, codes or the text of
+/// an answer: an answer's body is kept only as a [`ResponseBody`], which prints its size and type.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The server refused the request with a CoSync error code (HTTP 400 `{"code","message"}`).
+    /// The server refused the request with a CoSync error code: a `{"code","message"}` body,
+    /// usually with HTTP 400 (also HTTP 501 when the server's token check throws, COSYNC.md 3.2).
+    /// Only the code and the message are kept: error bodies can carry stale keys of other
+    /// requests (COSYNC.md 4.2).
     #[error("CoSync refused the request: {code}: {message}")]
     Api {
         /// The error code.
@@ -102,34 +106,47 @@ pub enum Error {
         message: String,
     },
     /// An HTTP 400 whose body is not a CoSync error (e.g. an SMS provider's raw error object).
-    #[error("the CoSync server answered HTTP {status} without a CoSync error code: {body}")]
+    #[error("the CoSync server answered HTTP {status} without a CoSync error code ({body})")]
     Upstream {
         /// The HTTP status.
         status: u16,
-        /// The start of the body.
-        body: String,
+        /// The body, which is never printed.
+        body: ResponseBody,
     },
-    /// An HTTP status other than 200 and 400 (403, 501, a proxy's 502…).
-    #[error("the CoSync server answered HTTP {status}")]
+    /// An HTTP status other than 200 and 400, without a CoSync error code (a proxy's 502…).
+    #[error("the CoSync server answered HTTP {status} ({body})")]
     Status {
         /// The HTTP status.
         status: u16,
-        /// The start of the body.
-        body: String,
+        /// The body, which is never printed.
+        body: ResponseBody,
     },
-    /// No answer in time. The server never answers some malformed requests (COSYNC.md 8).
+    /// The request was sent but no answer came in time: the server never answers some malformed
+    /// requests (COSYNC.md 8). The request may have been carried out.
     #[error("the CoSync server did not answer within {0:?}")]
     Timeout(Duration),
-    /// The request could not be sent or its answer not received (DNS, TCP, TLS, a reset connection).
-    #[error("could not talk to the CoSync server")]
+    /// The request could not be sent or its answer not received (DNS, TCP, TLS, a reset
+    /// connection). When [`Error::is_connect`] is true (refused, or no connection within the
+    /// connect timeout) nothing was sent.
+    #[error("{}", transport_message(.0))]
     Transport(#[source] reqwest::Error),
     /// A 200 answer that is not what the call returns: the catch-all `Service Not found`, non-JSON,
-    /// or JSON of the wrong shape.
+    /// an HTML page, or JSON of the wrong shape.
     #[error("unexpected answer from the CoSync server: {0}")]
     UnexpectedResponse(String),
     /// The request was refused before sending it.
     #[error("invalid request: {0}")]
     InvalidInput(String),
+}
+
+fn transport_message(error: &reqwest::Error) -> &'static str {
+    if error.is_connect() && error.is_timeout() {
+        "could not connect to the CoSync server in time"
+    } else if error.is_connect() {
+        "could not connect to the CoSync server"
+    } else {
+        "could not talk to the CoSync server"
+    }
 }
 
 impl Error {
@@ -138,6 +155,77 @@ impl Error {
         match self {
             Error::Api { code, .. } => Some(*code),
             _ => None,
+        }
+    }
+
+    /// Whether no connection could be made (refused, unreachable, or the connect timeout
+    /// passed): the request was never sent, so it is safe to send again.
+    pub fn is_connect(&self) -> bool {
+        matches!(self, Error::Transport(error) if error.is_connect())
+    }
+}
+
+/// The body of an answer that carried no CoSync error code, for deliberate inspection.
+///
+/// `Debug` and `Display` show only its size and content type: such bodies come from proxies,
+/// captive portals or SMS providers and can hold anything.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ResponseBody {
+    content_type: Option<String>,
+    len: usize,
+    head: Vec<u8>,
+}
+
+impl ResponseBody {
+    /// How much of a body is kept.
+    pub const KEPT: usize = 4096;
+
+    pub(crate) fn new(content_type: Option<&str>, body: &[u8]) -> Self {
+        ResponseBody {
+            // A header value, but a server may send a long one: keep what names a media type.
+            content_type: content_type.map(|t| t.chars().take(100).collect()),
+            len: body.len(),
+            head: body[..body.len().min(Self::KEPT)].to_vec(),
+        }
+    }
+
+    /// The `Content-Type` header, if any.
+    pub fn content_type(&self) -> Option<&str> {
+        self.content_type.as_deref()
+    }
+
+    /// The size of the whole body in bytes.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the body was empty.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The first [`ResponseBody::KEPT`] bytes. Print them only where the server's text may be
+    /// shown: they can include anything the server put there.
+    pub fn head(&self) -> &[u8] {
+        &self.head
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("content_type", &self.content_type)
+            .field("len", &self.len)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Display for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unit = if self.len == 1 { "byte" } else { "bytes" };
+        match &self.content_type {
+            Some(content_type) => write!(f, "{} {unit} of {content_type:?}", self.len),
+            None => write!(f, "{} {unit}, no content type", self.len),
         }
     }
 }

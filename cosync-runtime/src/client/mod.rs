@@ -1,6 +1,7 @@
 //! The CoSync Auth REST client: every app-facing call of the API, typed, async.
 
 mod error;
+mod pool;
 mod signed_in;
 mod types;
 
@@ -8,12 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use md5::{Digest, Md5};
+use reqwest::header::CONTENT_TYPE;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tracing::Instrument;
 
-pub use error::{ApiErrorCode, Error};
+pub use error::{ApiErrorCode, Error, ResponseBody};
 pub use signed_in::SignedIn;
 pub use types::{
     AccountProof, Application, GoogleTwoFactor, LoginChallenge, LoginOutcome, MetadataField,
@@ -22,6 +24,7 @@ pub use types::{
 };
 
 use crate::Config;
+use pool::Pools;
 
 /// The default time one attempt may take: the server never answers some malformed requests.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -31,14 +34,24 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_RETRIES: u32 = 2;
 /// The default first retry delay; it doubles at each retry.
 pub const DEFAULT_BACKOFF: Duration = Duration::from_millis(200);
-const HTML_ANSWER: &str = "an HTML page instead of JSON";
 /// The largest response body read (the largest real answers are a few kilobytes).
 const MAX_BODY: usize = 1024 * 1024;
 
-/// A CoSync Auth REST client. Cheap to clone (one shared connection pool), `Send + Sync`.
+/// A CoSync Auth REST client. Cheap to clone (clones share their connections), `Send + Sync`.
 ///
 /// Every call of the app-facing API is a method. Calls made for a signed-in user take the
 /// [`Session`] explicitly, or go through a [`SignedIn`] handle; the client holds no user state.
+///
+/// # Runtimes
+///
+/// A connection belongs to the tokio runtime that opened it: its I/O runs as a task of that
+/// runtime. So a client keeps one connection pool per runtime it is used on, and drops a pool
+/// when its runtime shuts down. One client (the generated `client()`, a `static`, a clone in
+/// every `#[tokio::test]`) can therefore be used from any number of runtimes, one after another
+/// or at the same time, including runtimes that are only driven now and then
+/// (`Runtime::block_on`). Each runtime the client is used on gets one small idle task that
+/// notices when the runtime shuts down. A client given its own `reqwest::Client` with
+/// [`ClientBuilder::http_client`] uses that client's single pool everywhere, as reqwest does.
 ///
 /// ```no_run
 /// # async fn demo(config: cosync_runtime::Config) -> Result<(), cosync_runtime::Error> {
@@ -63,11 +76,19 @@ pub struct Client {
 }
 
 struct Inner {
-    http: reqwest::Client,
+    http: Http,
     config: Config,
     timeout: Duration,
     retries: u32,
     backoff: Duration,
+}
+
+/// Where a request's `reqwest::Client` comes from.
+enum Http {
+    /// Built here: one per tokio runtime.
+    PerRuntime(Pools),
+    /// The caller's, used as is.
+    Given(reqwest::Client),
 }
 
 impl std::fmt::Debug for Client {
@@ -93,13 +114,16 @@ pub struct ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// How long one attempt may take before [`Error::Timeout`] (default 30 s).
+    /// How long one attempt may take before [`Error::Timeout`] (default 30 s): from connecting
+    /// to the last byte of the answer.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// How long connecting may take (default 10 s).
+    /// How long connecting may take (default 10 s). A connection not made in time is an
+    /// [`Error::Transport`] for which [`Error::is_connect`] is true, retried like a refused
+    /// connection since nothing was sent.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -119,8 +143,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings). The timeouts of this
-    /// builder still apply per request; the connect timeout is the given client's.
+    /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) on every runtime. The
+    /// timeouts of this builder still apply per request; the connect timeout is the given
+    /// client's.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -129,12 +154,8 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .user_agent(concat!("cosync-rs/", env!("CARGO_PKG_VERSION")))
-                .build()
-                .map_err(Error::Transport)?,
+            Some(http) => Http::Given(http),
+            None => Http::PerRuntime(Pools::new(self.connect_timeout)?),
         };
         Ok(Client {
             inner: Arc::new(Inner {
@@ -165,33 +186,106 @@ fn password_hash(password: &str) -> String {
         .collect()
 }
 
-fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text.chars().take(200).collect();
-    if text.chars().count() > 200 {
-        out.push('…');
+/// An answer as it came: status, content type and body.
+struct Answer {
+    status: StatusCode,
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+/// A 200 answer, understood.
+enum Reply {
+    /// JSON, as every call answers.
+    Json(Value),
+    /// The HTML page CoSync answers `completeSignup` with in flow `link`: an HTML document
+    /// (raw, or as a JSON string) with a JSON content type (COSYNC.md 3.6 #6).
+    SignupPage,
+}
+
+const HTML_ANSWER: &str = "an HTML page instead of JSON";
+
+impl Reply {
+    fn json(self) -> Result<Value, Error> {
+        match self {
+            Reply::Json(value) => Ok(value),
+            Reply::SignupPage => Err(Error::UnexpectedResponse(HTML_ANSWER.to_owned())),
+        }
     }
-    out
+}
+
+fn is_json_type(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|t| {
+        let media = t.split(';').next().unwrap_or_default().trim();
+        media.eq_ignore_ascii_case("application/json")
+            || media.to_ascii_lowercase().ends_with("+json")
+    })
+}
+
+/// Whether a body is an HTML (or XML) document rather than JSON.
+fn looks_like_markup(body: &[u8]) -> bool {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    body.trim_ascii_start().starts_with(b"<")
 }
 
 fn not_found_catch_all(body: &[u8]) -> bool {
     body.trim_ascii().starts_with(b"Service Not found")
 }
 
-/// What a 200 answer must be.
-fn parse_json(body: &[u8]) -> Result<Value, Error> {
-    serde_json::from_slice(body).map_err(|_| {
-        if not_found_catch_all(body) {
-            Error::UnexpectedResponse(
-                "`Service Not found`: the server does not know this call (is the REST address a CoSync Auth server, and up to date?)"
-                    .to_owned(),
-            )
-        } else if body.trim_ascii_start().starts_with(b"<") {
-            Error::UnexpectedResponse(HTML_ANSWER.to_owned())
-        } else {
-            Error::UnexpectedResponse(format!("not JSON: {}", excerpt(body)))
+/// What a 200 answer is. Error messages name the size and content type, never the text: an
+/// unparsable body can be anything, including a token.
+fn parse_ok(content_type: Option<&str>, body: &[u8]) -> Result<Reply, Error> {
+    let json_type = is_json_type(content_type);
+    match serde_json::from_slice::<Value>(body) {
+        Ok(Value::String(text)) if json_type && looks_like_markup(text.as_bytes()) => {
+            Ok(Reply::SignupPage)
         }
-    })
+        Ok(value) => Ok(Reply::Json(value)),
+        Err(_) if not_found_catch_all(body) => Err(Error::UnexpectedResponse(
+            "`Service Not found`: the server does not know this call (is the REST address a CoSync Auth server, and up to date?)"
+                .to_owned(),
+        )),
+        // CoSync sends its one HTML page with its JSON content type; an HTML page of any other
+        // type comes from something else (a proxy, a captive portal, a web server).
+        Err(_) if looks_like_markup(body) && json_type => Ok(Reply::SignupPage),
+        Err(_) if looks_like_markup(body) => Err(Error::UnexpectedResponse(format!(
+            "{HTML_ANSWER} ({}): is the REST address right, or is a proxy answering?",
+            ResponseBody::new(content_type, body)
+        ))),
+        Err(_) => Err(Error::UnexpectedResponse(format!(
+            "not JSON ({})",
+            ResponseBody::new(content_type, body)
+        ))),
+    }
+}
+
+/// An answer other than 200. A body with an integer `code` is a CoSync error, whatever the
+/// status (400 normally, 501 from the token check, COSYNC.md 3.2): only `code` and `message` are
+/// kept, since error bodies can carry stale keys of other requests (COSYNC.md 4.2).
+fn error_answer(status: StatusCode, content_type: Option<&str>, body: &[u8]) -> Error {
+    let value: Option<Value> = serde_json::from_slice(body).ok();
+    let code = value
+        .as_ref()
+        .and_then(|v| v.get("code"))
+        .and_then(Value::as_i64);
+    match code {
+        Some(code) => Error::Api {
+            code: ApiErrorCode::from_code(code),
+            message: value
+                .as_ref()
+                .and_then(|v| v.get("message"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+        },
+        None if status == StatusCode::BAD_REQUEST => Error::Upstream {
+            status: status.as_u16(),
+            body: ResponseBody::new(content_type, body),
+        },
+        None => Error::Status {
+            status: status.as_u16(),
+            body: ResponseBody::new(content_type, body),
+        },
+    }
 }
 
 fn expect_true(value: Value) -> Result<(), Error> {
@@ -215,9 +309,17 @@ fn shape(value: &Value) -> &'static str {
     }
 }
 
+/// Parses a (lenient) response type. The message names the shape, not serde's error, which can
+/// quote values.
 fn typed<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Error> {
-    serde_json::from_value(value)
-        .map_err(|e| Error::UnexpectedResponse(format!("{what} of the wrong shape: {e}")))
+    let wrong = |value: &Value| {
+        Error::UnexpectedResponse(format!("expected {what} object, got {}", shape(value)))
+    };
+    if !value.is_object() {
+        // serde would read an array as a struct's fields in order.
+        return Err(wrong(&value));
+    }
+    serde_json::from_value(value).map_err(|_| wrong(&Value::Null))
 }
 
 fn string_field(value: &Value, name: &str) -> Option<String> {
@@ -234,6 +336,21 @@ fn session_from(value: &Value) -> Result<Session, Error> {
             "expected `jwt` and `access-token`, got {}",
             shape(value)
         ))),
+    }
+}
+
+fn google_two_factor_from(value: &Value) -> Result<GoogleTwoFactor, Error> {
+    match (
+        string_field(value, "googleSecretKey"),
+        string_field(value, "QRDataImage"),
+    ) {
+        (Some(secret), Some(qr_data_image)) => Ok(GoogleTwoFactor {
+            secret: Secret::new(secret),
+            qr_data_image,
+        }),
+        _ => Err(Error::UnexpectedResponse(
+            "expected `googleSecretKey` and `QRDataImage` strings".to_owned(),
+        )),
     }
 }
 
@@ -277,6 +394,14 @@ impl Client {
         SignedIn::new(self.clone(), session)
     }
 
+    /// The `reqwest::Client` for the runtime polling this call.
+    fn http(&self) -> Result<reqwest::Client, Error> {
+        match &self.inner.http {
+            Http::PerRuntime(pools) => pools.current(),
+            Http::Given(http) => Ok(http.clone()),
+        }
+    }
+
     async fn call(
         &self,
         method: Method,
@@ -284,29 +409,48 @@ impl Client {
         auth: Auth<'_>,
         query: &[(&str, &str)],
         form: Option<Form>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Reply, Error> {
         let span = tracing::debug_span!("cosync", %method, path);
         async {
+            let http = self.http()?;
+            let idempotent = method == Method::GET;
             let mut attempt = 0;
             loop {
                 let started = Instant::now();
                 let result = self
-                    .attempt(&method, path, auth, query, form.as_ref())
+                    .attempt(&http, &method, path, auth, query, form.as_ref())
                     .await;
                 let elapsed_ms = started.elapsed().as_millis() as u64;
-                match &result {
-                    Ok(_) => tracing::debug!(elapsed_ms, "ok"),
-                    Err(error) => tracing::debug!(elapsed_ms, error = %error, "failed"),
-                }
-                match result {
-                    Err(error) if attempt < self.inner.retries && retryable(&error, &method) => {
-                        let delay = self.inner.backoff.saturating_mul(1 << attempt.min(16));
-                        attempt += 1;
-                        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                        tokio::time::sleep(delay).await;
+                let retry = match &result {
+                    Ok(answer) => {
+                        tracing::debug!(
+                            elapsed_ms,
+                            status = answer.status.as_u16(),
+                            bytes = answer.body.len(),
+                            content_type = answer.content_type.as_deref().unwrap_or(""),
+                            "answer"
+                        );
+                        idempotent && matches!(answer.status.as_u16(), 502..=504)
                     }
-                    other => return other,
+                    Err(error) => {
+                        tracing::debug!(elapsed_ms, error = %error, "failed");
+                        retryable(error, idempotent)
+                    }
+                };
+                if retry && attempt < self.inner.retries {
+                    let delay = self.inner.backoff.saturating_mul(1 << attempt.min(16));
+                    attempt += 1;
+                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    continue;
                 }
+                let answer = result?;
+                let content_type = answer.content_type.as_deref();
+                return if answer.status == StatusCode::OK {
+                    parse_ok(content_type, &answer.body)
+                } else {
+                    Err(error_answer(answer.status, content_type, &answer.body))
+                };
             }
         }
         .instrument(span)
@@ -315,16 +459,15 @@ impl Client {
 
     async fn attempt(
         &self,
+        http: &reqwest::Client,
         method: &Method,
         path: &'static str,
         auth: Auth<'_>,
         query: &[(&str, &str)],
         form: Option<&Form>,
-    ) -> Result<Value, Error> {
+    ) -> Result<Answer, Error> {
         let url = self.inner.config.rest_address().url(path);
-        let mut request = self
-            .inner
-            .http
+        let mut request = http
             .request(method.clone(), url)
             .timeout(self.inner.timeout);
         request = match auth {
@@ -339,6 +482,11 @@ impl Client {
         }
         let mut response = request.send().await.map_err(|e| self.transport(e))?;
         let status = response.status();
+        let content_type = response
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let mut body = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.transport(e))? {
             if body.len() + chunk.len() > MAX_BODY {
@@ -348,28 +496,21 @@ impl Client {
             }
             body.extend_from_slice(&chunk);
         }
-        tracing::debug!(status = status.as_u16(), bytes = body.len(), "answer");
-        match status {
-            StatusCode::OK => parse_json(&body),
-            StatusCode::BAD_REQUEST => Err(api_error(status, &body)),
-            other => Err(Error::Status {
-                status: other.as_u16(),
-                body: excerpt(&body),
-            }),
-        }
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
     }
 
     fn transport(&self, error: reqwest::Error) -> Error {
-        if error.is_timeout() {
-            Error::Timeout(self.inner.timeout)
-        } else {
-            // reqwest errors name the URL, which never carries a token.
-            Error::Transport(error)
-        }
+        classify(error, self.inner.timeout)
     }
 
     async fn post(&self, path: &'static str, auth: Auth<'_>, form: Form) -> Result<Value, Error> {
-        self.call(Method::POST, path, auth, &[], Some(form)).await
+        self.call(Method::POST, path, auth, &[], Some(form))
+            .await?
+            .json()
     }
 
     async fn get(
@@ -378,7 +519,9 @@ impl Client {
         auth: Auth<'_>,
         query: &[(&str, &str)],
     ) -> Result<Value, Error> {
-        self.call(Method::GET, path, auth, query, None).await
+        self.call(Method::GET, path, auth, query, None)
+            .await?
+            .json()
     }
 
     // ---- App-token calls ----
@@ -388,7 +531,7 @@ impl Client {
         let value = self
             .get("api/appuser/getApplication", Auth::App, &[])
             .await?;
-        typed(value, "application")
+        typed(value, "an application")
     }
 
     /// `POST login`: signs in with a handle (e-mail, or user name when the app allows it) and the
@@ -451,14 +594,18 @@ impl Client {
 
     /// `POST signup`: creates an account. What happens next depends on the app's sign-up flow,
     /// which is read first with `getApplication` (as CoSync's SDKs do): a code or a link is
-    /// e-mailed, or (flow `none`) the user is signed in at once.
+    /// e-mailed, or (flow `none`) the user is signed in at once. Only `signupFlow` is read from
+    /// the application, so no other setting can make sign-up fail.
     pub async fn signup(
         &self,
         handle: &str,
         password: &str,
         options: &SignupOptions,
     ) -> Result<SignupOutcome, Error> {
-        let flow = self.get_application().await?.signup_flow;
+        let application = self
+            .get("api/appuser/getApplication", Auth::App, &[])
+            .await?;
+        let link_flow = application.get("signupFlow").and_then(Value::as_str) == Some("link");
         let mut form = vec![
             ("handle", handle.to_owned()),
             ("password", password_hash(password)),
@@ -466,7 +613,7 @@ impl Client {
         push_options(&mut form, options);
         let value = self.post("api/appuser/signup", Auth::App, form).await?;
         match value {
-            Value::Bool(true) if flow == Some(SignupFlow::Link) => Ok(SignupOutcome::LinkSent),
+            Value::Bool(true) if link_flow => Ok(SignupOutcome::LinkSent),
             Value::Bool(true) => Ok(SignupOutcome::CodeSent),
             // Flow `none` answers the tokens plus a numeric `code`, which is not an error.
             other => session_from(&other).map(SignupOutcome::SignedIn),
@@ -476,29 +623,30 @@ impl Client {
     /// `POST completeSignup`: finishes a sign-up with the e-mailed code. In flow `code` the user is
     /// signed in; in flow `link` (where the e-mailed link normally does this) the account is
     /// verified and the user logs in next.
+    ///
+    /// In flow `link` CoSync answers with its click-through web page, served with a JSON content
+    /// type; only such a page counts as [`SignupCompletion::Verified`]. Any other HTML (a proxy's
+    /// or a captive portal's page) is an [`Error::UnexpectedResponse`].
     pub async fn complete_signup(
         &self,
         handle: &str,
         code: &str,
     ) -> Result<SignupCompletion, Error> {
-        let result = self
-            .post(
+        let reply = self
+            .call(
+                Method::POST,
                 "api/appuser/completeSignup",
                 Auth::App,
-                vec![
+                &[],
+                Some(vec![
                     ("handle", handle.to_owned()),
                     ("code", code.trim().to_owned()),
-                ],
+                ]),
             )
-            .await;
-        match result {
-            // Flow `link` answers the click-through web page (as a JSON string or as raw HTML).
-            Ok(Value::String(_)) => Ok(SignupCompletion::Verified),
-            Err(Error::UnexpectedResponse(what)) if what == HTML_ANSWER => {
-                Ok(SignupCompletion::Verified)
-            }
-            Ok(value) => session_from(&value).map(SignupCompletion::SignedIn),
-            Err(other) => Err(other),
+            .await?;
+        match reply {
+            Reply::SignupPage => Ok(SignupCompletion::Verified),
+            Reply::Json(value) => session_from(&value).map(SignupCompletion::SignedIn),
         }
     }
 
@@ -641,7 +789,7 @@ impl Client {
         let value = self
             .get("api/appuser/getUser", Auth::User(session), &[])
             .await?;
-        typed(value, "user")
+        typed(value, "a user")
     }
 
     /// `GET userNameAvailable`: whether a user name is free.
@@ -767,7 +915,7 @@ impl Client {
             .await?;
         match value {
             Value::Bool(true) => Ok(None),
-            other @ Value::Object(_) => typed(other, "two-factor enrolment").map(Some),
+            other @ Value::Object(_) => google_two_factor_from(&other).map(Some),
             other => Err(Error::UnexpectedResponse(format!(
                 "expected `true` or the Google secret, got {}",
                 shape(&other)
@@ -813,37 +961,25 @@ fn push_options(form: &mut Form, options: &SignupOptions) {
     }
 }
 
-fn api_error(status: StatusCode, body: &[u8]) -> Error {
-    // Parse only `code` and `message`: error bodies can carry stale keys of other requests.
-    let value: Option<Value> = serde_json::from_slice(body).ok();
-    let code = value
-        .as_ref()
-        .and_then(|v| v.get("code"))
-        .and_then(Value::as_i64);
-    match code {
-        Some(code) => Error::Api {
-            code: ApiErrorCode::from_code(code),
-            message: value
-                .as_ref()
-                .and_then(|v| v.get("message"))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-        },
-        None => Error::Upstream {
-            status: status.as_u16(),
-            body: excerpt(body),
-        },
+/// What a `reqwest` failure means here. Connect failures come first: reqwest also flags a
+/// connect timeout as a timeout, but nothing was sent then, and the time that passed is the
+/// connect timeout, not `timeout`.
+fn classify(error: reqwest::Error, timeout: Duration) -> Error {
+    if error.is_connect() {
+        Error::Transport(error)
+    } else if error.is_timeout() {
+        Error::Timeout(timeout)
+    } else {
+        // reqwest errors name the URL, which never carries a token.
+        Error::Transport(error)
     }
 }
 
-fn retryable(error: &Error, method: &Method) -> bool {
-    let idempotent = *method == Method::GET;
+fn retryable(error: &Error, idempotent: bool) -> bool {
     match error {
         // The connection was never made, so the request was never sent: safe for any call.
         Error::Transport(e) if e.is_connect() => true,
         Error::Transport(_) | Error::Timeout(_) => idempotent,
-        Error::Status { status, .. } => idempotent && matches!(status, 502..=504),
         _ => false,
     }
 }
@@ -862,29 +998,146 @@ mod tests {
         assert_eq!(password_hash("pässwörd").len(), 32);
     }
 
+    const JSON: Option<&str> = Some("application/json; charset=UTF-8");
+    const JWT: &str =
+        "eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJoYW5kbGUiOiJhbm5AZXhhbXBsZS5jb20ifQ.c2ln";
+
     #[test]
-    fn api_errors_ignore_stale_keys() {
-        let body =
-            br#"{"code":600,"message":"invalid login credentials","handle":"someone@else.com"}"#;
-        match api_error(StatusCode::BAD_REQUEST, body) {
-            Error::Api { code, message } => {
-                assert_eq!(code, ApiErrorCode::InvalidLoginCredentials);
-                assert_eq!(message, "invalid login credentials");
+    fn api_errors_keep_only_code_and_message_whatever_the_status() {
+        let body = br#"{"code":600,"message":"invalid login credentials","handle":"someone@else.com","token":"stale-secret"}"#;
+        for status in [StatusCode::BAD_REQUEST, StatusCode::NOT_IMPLEMENTED] {
+            let error = error_answer(status, JSON, body);
+            match &error {
+                Error::Api { code, message } => {
+                    assert_eq!(*code, ApiErrorCode::InvalidLoginCredentials);
+                    assert_eq!(message, "invalid login credentials");
+                }
+                other => panic!("{other:?}"),
             }
-            other => panic!("{other:?}"),
+            let printed = format!("{error} {error:?}");
+            assert!(!printed.contains("someone@else.com"), "{printed}");
+            assert!(!printed.contains("stale-secret"), "{printed}");
         }
-        assert!(matches!(
-            api_error(
-                StatusCode::BAD_REQUEST,
-                br#"{"status":400,"more_info":"twilio"}"#
+        // The middleware's exception (COSYNC.md 3.2): HTTP 501, code 500.
+        assert_eq!(
+            error_answer(
+                StatusCode::NOT_IMPLEMENTED,
+                JSON,
+                br#"{"code":500,"message":"internal server error"}"#
+            )
+            .api_code(),
+            Some(ApiErrorCode::InternalServerError)
+        );
+    }
+
+    #[test]
+    fn bodies_without_a_code_are_kept_but_never_printed() {
+        let body = format!(r#"{{"status":400,"more_info":"twilio","leak":"{JWT}"}}"#);
+        let upstream = error_answer(StatusCode::BAD_REQUEST, JSON, body.as_bytes());
+        let Error::Upstream {
+            status: 400,
+            body: kept,
+        } = &upstream
+        else {
+            panic!("{upstream:?}")
+        };
+        assert_eq!(kept.len(), body.len());
+        assert_eq!(kept.head(), body.as_bytes());
+        assert_eq!(kept.content_type(), JSON);
+        let page = format!("<html>{JWT}</html>");
+        let status = error_answer(StatusCode::BAD_GATEWAY, Some("text/html"), page.as_bytes());
+        assert!(
+            matches!(status, Error::Status { status: 502, .. }),
+            "{status:?}"
+        );
+        for error in [upstream, status] {
+            let printed = format!("{error} {error:?}");
+            assert!(!printed.contains(JWT), "{printed}");
+            assert!(printed.contains("bytes"), "{printed}");
+        }
+        let long = vec![b'x'; 3 * ResponseBody::KEPT];
+        let kept = ResponseBody::new(None, &long);
+        assert_eq!(
+            (kept.len(), kept.head().len()),
+            (long.len(), ResponseBody::KEPT)
+        );
+        assert_eq!(
+            kept.to_string(),
+            format!("{} bytes, no content type", long.len())
+        );
+    }
+
+    #[test]
+    fn unparsable_ok_answers_never_quote_the_body() {
+        for (content_type, body) in [
+            (JSON, format!("{JWT} trailing")),
+            (Some("text/plain"), JWT.to_owned()),
+            (
+                Some("text/html"),
+                format!("<html><body>{JWT}</body></html>"),
             ),
-            Error::Upstream { status: 400, .. }
+        ] {
+            let error = match parse_ok(content_type, body.as_bytes()) {
+                Err(error) => error,
+                Ok(_) => panic!("{body} was accepted"),
+            };
+            assert!(matches!(error, Error::UnexpectedResponse(_)), "{error:?}");
+            let printed = format!("{error} {error:?}");
+            assert!(!printed.contains(JWT), "{printed}");
+            assert!(printed.contains(&body.len().to_string()), "{printed}");
+        }
+    }
+
+    #[test]
+    fn only_cosync_s_json_typed_page_is_the_link_flow_answer() {
+        let page = "<!DOCTYPE html><html><body>verified</body></html>";
+        assert!(matches!(
+            parse_ok(JSON, page.as_bytes()),
+            Ok(Reply::SignupPage)
         ));
+        let quoted = serde_json::to_string(page).unwrap();
+        assert!(matches!(
+            parse_ok(JSON, quoted.as_bytes()),
+            Ok(Reply::SignupPage)
+        ));
+        // A captive portal or a proxy: HTML as HTML.
+        assert!(parse_ok(Some("text/html; charset=utf-8"), page.as_bytes()).is_err());
+        assert!(parse_ok(None, page.as_bytes()).is_err());
+        // A JSON string that is not a page is just JSON (and the wrong shape for any call).
+        assert!(matches!(
+            parse_ok(JSON, br#""verified""#),
+            Ok(Reply::Json(Value::String(_)))
+        ));
+        // Every other call refuses the page.
+        let Ok(reply) = parse_ok(JSON, page.as_bytes()) else {
+            panic!()
+        };
+        assert!(matches!(reply.json(), Err(Error::UnexpectedResponse(_))));
+    }
+
+    #[test]
+    fn typed_answers_must_be_objects() {
+        assert!(typed::<User>(serde_json::json!([1, 2]), "a user").is_err());
+        assert!(typed::<User>(serde_json::json!("x"), "a user").is_err());
+        let user: User = typed(serde_json::json!({"handle": "a@b.c"}), "a user").unwrap();
+        assert_eq!(user.handle.as_deref(), Some("a@b.c"));
     }
 
     #[test]
     fn the_catch_all_is_an_unexpected_response() {
-        let error = parse_json(b"Service Not found").unwrap_err();
+        let Err(error) = parse_ok(JSON, b"Service Not found") else {
+            panic!("accepted")
+        };
         assert!(error.to_string().contains("Service Not found"), "{error}");
+    }
+
+    #[test]
+    fn json_content_types() {
+        assert!(is_json_type(Some("application/json")));
+        assert!(is_json_type(Some("Application/JSON; charset=UTF-8")));
+        assert!(is_json_type(Some("application/problem+json")));
+        assert!(!is_json_type(Some("text/html")));
+        assert!(!is_json_type(Some("application/jsonp")));
+        assert!(!is_json_type(None));
     }
 }

@@ -447,24 +447,45 @@ async fn social_account_errors() {
         ),
         ApiErrorCode::GoogleAccountExists
     );
-    // 602 via deleteAccount with a password for a social account.
+    // deleteAccount (COSYNC.md 3.6 #24). A social account has no password: proving it with one
+    // is 600, like a wrong password.
     let session = env
         .client
         .social_login(&google_token, SocialProvider::Google)
         .await
         .unwrap();
-    assert!(
-        env.client
-            .delete_account(
-                &session,
-                AccountProof::Password {
-                    handle: &go,
-                    password: PASSWORD
-                }
-            )
-            .await
-            .is_err()
+    assert_eq!(
+        code_of(
+            env.client
+                .delete_account(
+                    &session,
+                    AccountProof::Password {
+                        handle: &go,
+                        password: PASSWORD
+                    }
+                )
+                .await
+        ),
+        ApiErrorCode::InvalidLoginCredentials
     );
+    // 602: a social token for an account that is not a social one.
+    let mail_session = match env.client.login(&mail, PASSWORD).await.unwrap() {
+        cosync_runtime::LoginOutcome::SignedIn(session) => session,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        code_of(
+            env.client
+                .delete_account(&mail_session, AccountProof::SocialToken(&token))
+                .await
+        ),
+        ApiErrorCode::InvalidData
+    );
+    // The social account itself goes with its token.
+    env.client
+        .delete_account(&session, AccountProof::SocialToken(&google_token))
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -187,7 +187,12 @@ async fn invite_and_register() {
         .register(&guest, PASSWORD, &code, &SignupOptions::default())
         .await
         .unwrap_err();
-    assert!(reused.api_code().is_some(), "{reused:?}");
+    // COSYNC.md 3.6 #11: an invitation already used (the user exists) is 601.
+    assert_eq!(
+        reused.api_code(),
+        Some(ApiErrorCode::HandleAlreadyRegistered),
+        "{reused:?}"
+    );
 }
 
 #[tokio::test]
@@ -353,6 +358,44 @@ async fn google_authenticator_login_with_a_real_totp_code() {
             .two_factor_google_verification
             == Some(true)
     );
+
+    // Turning it off: `true`, and login is direct again.
+    let me = env.client.signed_in(session);
+    assert_eq!(me.set_two_factor_google(false).await.unwrap(), None);
+    assert_eq!(
+        me.get_user().await.unwrap().two_factor_google_verification,
+        Some(false)
+    );
+    assert!(matches!(
+        env.client.login(&fay, PASSWORD).await.unwrap(),
+        LoginOutcome::SignedIn(_)
+    ));
+
+    // On a Google-mode app the phone switch enrols Google Authenticator (COSYNC.md 3.6 #22).
+    let again = me
+        .set_two_factor_phone(true)
+        .await
+        .unwrap()
+        .expect("the phone switch answers the Google secret on a Google app");
+    assert!(again.qr_data_image.starts_with("data:image/png;base64,"));
+    let user = me.get_user().await.unwrap();
+    assert_eq!(user.two_factor_google_verification, Some(true));
+    let LoginOutcome::TwoFactorRequired(challenge) =
+        env.client.login(&fay, PASSWORD).await.unwrap()
+    else {
+        panic!("expected a two-factor challenge after enrolling through the phone switch")
+    };
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let code = totp::code(again.secret.expose(), now);
+    if env.client.login_complete(&challenge, &code).await.is_err() {
+        env.client
+            .login_complete(&challenge, &totp::code(again.secret.expose(), now + 30))
+            .await
+            .unwrap();
+    }
 }
 
 #[tokio::test]
@@ -597,4 +640,72 @@ async fn secrets_stay_out_of_debug_output() {
         password: PASSWORD,
     };
     assert!(!format!("{proof:?}").contains(PASSWORD));
+}
+
+/// Compile-time checks: the client, its handles and the futures of every call can cross
+/// threads (`tokio::spawn`, `Arc<Client>` in a web server's state).
+#[test]
+fn clients_sessions_and_call_futures_are_send_and_sync() {
+    use cosync_runtime::{Client, Config, Session, SignedIn};
+
+    fn send_sync<T: Send + Sync>() {}
+    fn send<T: Send>(_: T) {}
+
+    send_sync::<Client>();
+    send_sync::<Session>();
+    send_sync::<SignedIn>();
+    send_sync::<Config>();
+    send_sync::<Error>();
+    send_sync::<cosync_runtime::LoginChallenge>();
+    send_sync::<cosync_runtime::GoogleTwoFactor>();
+
+    let config = Config::new(
+        cosync_runtime::AppToken::parse(&cosync_test_support::mint::app_token()).unwrap(),
+        cosync_runtime::PublicKey::parse(cosync_test_support::keys::APP_PUBLIC).unwrap(),
+    );
+    let client = Client::new(config);
+    let session = Session::from_tokens("a.b.c", "d.e.f");
+    let challenge = cosync_runtime::LoginChallenge::from_login_token("g.h.i");
+    let options = SignupOptions::default();
+    let metadata = json!({});
+    let me = client.signed_in(session.clone());
+    // Built, never polled.
+    send(client.get_application());
+    send(client.login("a", "b"));
+    send(client.login_complete(&challenge, "1"));
+    send(client.login_anonymous("ANON_1"));
+    send(client.signup("a", "b", &options));
+    send(client.complete_signup("a", "1"));
+    send(client.register("a", "b", "1", &options));
+    send(client.forgot_password("a"));
+    send(client.reset_password("a", "b", "1"));
+    send(client.social_login("t", SocialProvider::Apple));
+    send(client.social_signup("t", SocialProvider::Google, "a", &options));
+    send(client.invite(&session, "a", "u", Some(&metadata)));
+    send(client.change_password(&session, "a", "b"));
+    send(client.get_user(&session));
+    send(client.user_name_available(&session, "n"));
+    send(client.set_user_name(&session, "n"));
+    send(client.set_locale(&session, "EN"));
+    send(client.set_user_metadata(&session, &metadata));
+    send(client.set_phone(&session, "+1"));
+    send(client.verify_phone(&session, "1"));
+    send(client.set_two_factor_phone(&session, true));
+    send(client.set_two_factor_google(&session, true));
+    send(client.delete_account(&session, AccountProof::SocialToken("t")));
+    send(me.get_user());
+    send(me.invite("a", "u", None));
+    send(me.change_password("a", "b"));
+    send(me.user_name_available("n"));
+    send(me.set_user_name("n"));
+    send(me.set_locale("EN"));
+    send(me.set_user_metadata(&metadata));
+    send(me.set_phone("+1"));
+    send(me.verify_phone("1"));
+    send(me.set_two_factor_phone(false));
+    send(me.set_two_factor_google(false));
+    send(me.delete_account(AccountProof::Password {
+        handle: "a",
+        password: "b",
+    }));
 }

@@ -160,9 +160,18 @@ impl Check {
             .clone()
             .or_else(|| self.path.parent().map(Path::to_path_buf))
             .unwrap_or_default();
-        let model = run(&mut cx, &self.path, &base, self.profile.clone(), self.now);
+        let profile = match &self.profile {
+            Some(name) => Some((name.clone(), "the builder")),
+            None => cx
+                .env(PROFILE_VAR)
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .map(|p| (p, PROFILE_VAR)),
+        };
+        let model = run(&mut cx, &self.path, &base, profile.clone(), self.now);
         Checked {
             model,
+            profile: profile.map(|(name, _)| name),
             diagnostics: Diagnostics::new(cx.sources, cx.diagnostics),
             inputs: cx.inputs,
             resolved: cx.resolved,
@@ -174,16 +183,9 @@ fn run(
     cx: &mut Context<'_>,
     path: &Path,
     base: &Path,
-    profile: Option<String>,
+    profile: Option<(String, &'static str)>,
     now: Option<u64>,
 ) -> Option<model::Model> {
-    let profile = match profile {
-        Some(name) => Some((name, "the builder")),
-        None => cx
-            .env(PROFILE_VAR)
-            .filter(|p| !p.trim().is_empty())
-            .map(|p| (p.trim().to_owned(), PROFILE_VAR)),
-    };
     let now = match now {
         Some(now) => now,
         None => match cx.env(SOURCE_DATE_EPOCH) {
@@ -212,6 +214,7 @@ fn run(
 #[derive(Debug, Clone)]
 pub struct Checked {
     model: Option<Model>,
+    profile: Option<String>,
     diagnostics: Diagnostics,
     inputs: Inputs,
     resolved: check::Resolved,
@@ -221,6 +224,12 @@ impl Checked {
     /// The checked configuration, when there was no error.
     pub fn model(&self) -> Option<&Model> {
         self.model.as_ref()
+    }
+
+    /// The `[profile.NAME]` that was asked for (by [`Check::profile`] or `COSYNC_PROFILE`),
+    /// whether or not the file defines it.
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
     }
 
     /// Every error and warning.

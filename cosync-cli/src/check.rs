@@ -15,8 +15,8 @@ pub fn run(args: &CheckArgs) -> Result<Outcome, CliError> {
     input::require_config(&path, args.path.is_some())?;
     let checked = check(&path, args.profile.as_deref());
     match args.format {
-        Format::Human => print_human(&checked, &path, args.profile.as_deref()),
-        Format::Json => output::print_json(&Report::new(&checked, &path, args.profile.as_deref()))?,
+        Format::Human => print_human(&checked, &path),
+        Format::Json => output::print_json(&Report::new(&checked, &path))?,
     }
     Ok(outcome(&checked))
 }
@@ -38,19 +38,8 @@ pub fn outcome(checked: &Checked) -> Outcome {
     }
 }
 
-/// The profile the check applied: `--profile`, else `COSYNC_PROFILE`, read exactly as
-/// cosync-build reads it (trimmed; unset, empty or not UTF-8 means none).
-pub fn applied_profile(explicit: Option<&str>) -> Option<String> {
-    explicit.map(str::to_owned).or_else(|| {
-        std::env::var(cosync_build::PROFILE_VAR)
-            .ok()
-            .map(|p| p.trim().to_owned())
-            .filter(|p| !p.is_empty())
-    })
-}
-
 /// Diagnostics to stderr, as rustc prints them; for a valid file a summary to stdout.
-pub fn print_human(checked: &Checked, path: &Path, profile: Option<&str>) {
+pub fn print_human(checked: &Checked, path: &Path) {
     let diagnostics = checked.diagnostics();
     if diagnostics.iter().next().is_some() {
         anstream::eprint!("{}", diagnostics.render_colored());
@@ -66,7 +55,7 @@ pub fn print_human(checked: &Checked, path: &Path, profile: Option<&str>) {
         anstream::eprintln!();
     }
     let mut headline = format!("{} is {GOOD}valid{GOOD:#}", input::shown(path));
-    if let Some(profile) = applied_profile(profile) {
+    if let Some(profile) = checked.profile() {
         headline.push_str(&format!(" (profile {profile})"));
     }
     if warnings > 0 {
@@ -184,7 +173,7 @@ struct JsonInputs {
 }
 
 impl Report {
-    pub fn new(checked: &Checked, path: &Path, profile: Option<&str>) -> Self {
+    pub fn new(checked: &Checked, path: &Path) -> Self {
         let diagnostics = checked.diagnostics();
         let items: Vec<JsonDiagnostic> = diagnostics
             .iter()
@@ -210,7 +199,7 @@ impl Report {
         Report {
             format_version: 1,
             path: path.to_path_buf(),
-            profile: applied_profile(profile),
+            profile: checked.profile().map(str::to_owned),
             valid: outcome(checked) == Outcome::Success,
             error_count,
             warning_count: items.len() - error_count,

@@ -29,7 +29,7 @@ pub fn run(args: &GenerateArgs) -> Result<Outcome, CliError> {
         config: slash_path(&relative(&out, &normalize(&config))),
         // The profile applied, wherever it came from: a crate generated with
         // COSYNC_PROFILE=production must say so as much as one generated with --profile.
-        profile: check::applied_profile(args.profile.as_deref()),
+        profile: checked.profile().map(str::to_owned),
     };
     let source_spec = match &args.cosync_path {
         Some(path) => format!(

@@ -117,7 +117,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome, CliError> {
         anstream::eprintln!("  {DIM}note: {note}{DIM:#}");
     }
     let checked = check::check(&path, None);
-    check::print_human(&checked, &path, None);
+    check::print_human(&checked, &path);
     let outcome = check::outcome(&checked);
     if outcome == Outcome::Success {
         anstream::eprintln!(

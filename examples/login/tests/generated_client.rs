@@ -34,15 +34,24 @@ fn the_generated_client_works_from_runtime_after_runtime() {
         .build()
         .unwrap();
     let emulator = server.block_on(async {
-        let emulator = match Emulator::builder()
-            .server_key_pem(SERVER_KEY)
-            .bcrypt_cost(4)
-            .port(PORT)
-            .start()
-            .await
-        {
-            Ok(emulator) => emulator,
-            Err(e) => panic!("this test needs loopback port {PORT} free: {e}"),
+        // The port is fixed: another run of this test (a concurrent `cargo test`) may hold it
+        // for a moment.
+        let mut tries = 0;
+        let emulator = loop {
+            match Emulator::builder()
+                .server_key_pem(SERVER_KEY)
+                .bcrypt_cost(4)
+                .port(PORT)
+                .start()
+                .await
+            {
+                Ok(emulator) => break emulator,
+                Err(e) if tries == 120 => panic!("this test needs loopback port {PORT}: {e}"),
+                Err(_) => {
+                    tries += 1;
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+            }
         };
         let app = emulator
             .create_app_with(

@@ -2,6 +2,9 @@
 //! and generate a standalone constants crate. Every check is cosync-build's, so the messages are
 //! those of `cosync::cosync_constants!()`.
 
+// clap turns doc comments into `--help` text, where a bare URL reads better than `<…>`.
+#![allow(rustdoc::bare_urls)]
+
 mod check;
 mod cli;
 mod error;

@@ -312,14 +312,18 @@ fn shape(value: &Value) -> &'static str {
 /// Parses a (lenient) response type. The message names the shape, not serde's error, which can
 /// quote values.
 fn typed<T: DeserializeOwned>(value: Value, what: &str) -> Result<T, Error> {
-    let wrong = |value: &Value| {
-        Error::UnexpectedResponse(format!("expected {what} object, got {}", shape(value)))
-    };
     if !value.is_object() {
         // serde would read an array as a struct's fields in order.
-        return Err(wrong(&value));
+        return Err(Error::UnexpectedResponse(format!(
+            "expected {what} object, got {}",
+            shape(&value)
+        )));
     }
-    serde_json::from_value(value).map_err(|_| wrong(&Value::Null))
+    serde_json::from_value(value).map_err(|_| {
+        Error::UnexpectedResponse(format!(
+            "expected {what} object, got an object of another shape"
+        ))
+    })
 }
 
 fn string_field(value: &Value, name: &str) -> Option<String> {

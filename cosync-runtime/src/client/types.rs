@@ -422,12 +422,8 @@ mod lenient {
 
     use super::MetadataField;
 
-    fn any<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-        Option::<Value>::deserialize(deserializer)
-    }
-
     pub(super) fn string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        Ok(match any(d)? {
+        Ok(match value(d)? {
             Some(Value::String(s)) => Some(s),
             _ => None,
         })
@@ -435,7 +431,7 @@ mod lenient {
 
     /// `true`/`false`, or `1`/`0` as CoSync's documentation shows them.
     pub(super) fn boolean<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        Ok(match any(d)? {
+        Ok(match value(d)? {
             Some(Value::Bool(b)) => Some(b),
             Some(Value::Number(n)) => match n.as_u64() {
                 Some(0) => Some(false),
@@ -452,7 +448,7 @@ mod lenient {
         D: Deserializer<'de>,
         T: TryFrom<u64>,
     {
-        Ok(any(d)?
+        Ok(value(d)?
             .as_ref()
             .and_then(Value::as_u64)
             .and_then(|n| T::try_from(n).ok()))
@@ -460,7 +456,7 @@ mod lenient {
 
     /// Any JSON value but `null`.
     pub(super) fn value<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-        any(d)
+        Option::<Value>::deserialize(d)
     }
 
     /// A value the type can parse (e.g. the flow enums), else `None`.
@@ -469,14 +465,14 @@ mod lenient {
         D: Deserializer<'de>,
         T: DeserializeOwned,
     {
-        Ok(any(d)?.and_then(|v| serde_json::from_value(v).ok()))
+        Ok(value(d)?.and_then(|v| serde_json::from_value(v).ok()))
     }
 
     /// An array; its entries that are not strings are left out.
     pub(super) fn strings<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Vec<String>>, D::Error> {
-        Ok(match any(d)? {
+        Ok(match value(d)? {
             Some(Value::Array(items)) => Some(
                 items
                     .into_iter()
@@ -494,7 +490,7 @@ mod lenient {
     pub(super) fn fields<'de, D: Deserializer<'de>>(
         d: D,
     ) -> Result<Option<Vec<MetadataField>>, D::Error> {
-        Ok(match any(d)? {
+        Ok(match value(d)? {
             Some(Value::Array(items)) => Some(
                 items
                     .into_iter()

@@ -205,14 +205,15 @@ pub fn private_key_marker_at(text: &str) -> Option<usize> {
         "BSSVZBVEUgS0VZLS0tLS",
         "QUklWQVRFIEtFWS0tLS0t",
     ];
-    let mut found = [
+    [
         armour_at(text),
         BASE64_MARKERS.iter().filter_map(|m| text.find(m)).min(),
         text.find("PuTTY-User-Key-File-"),
         jwk_private_at(text),
-    ];
-    found.sort_unstable_by_key(|at| at.unwrap_or(usize::MAX));
-    found[0]
+    ]
+    .into_iter()
+    .flatten()
+    .min()
 }
 
 /// `PRIVATE KEY` on a PEM armour line: followed by dashes, or after `BEGIN`/`END` on its line
